@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace CoupleGen.Generation;
+
+/// <summary>Predicts a partner's face from a person's face.</summary>
+public interface IPartnerGenerator : IDisposable
+{
+    /// <summary>Gets the side of the square images the model works on; outputs have this size.</summary>
+    int ImageSize { get; }
+
+    /// <summary>Generates the partner for one image of any pixel type and size.</summary>
+    /// <param name="image">The person's face; it is not modified.</param>
+    /// <returns>A new <see cref="ImageSize"/> x <see cref="ImageSize"/> image the caller owns.</returns>
+    Image<Rgb24> Generate(Image image);
+
+    /// <summary>Generates partners for many images in one forward pass per batch.</summary>
+    /// <param name="images">The faces; they may differ in size and pixel type.</param>
+    /// <returns>New images, in input order, that the caller owns.</returns>
+    IReadOnlyList<Image<Rgb24>> Generate(IReadOnlyList<Image> images);
+
+    /// <summary>Generates the partner for an encoded image in a stream.</summary>
+    /// <param name="input">The encoded image.</param>
+    /// <returns>A new image the caller owns.</returns>
+    Image<Rgb24> Generate(Stream input);
+
+    /// <summary>Reads an image file, generates the partner and writes it atomically; the format follows <paramref name="outputPath"/>'s extension.</summary>
+    /// <param name="inputPath">The person's face.</param>
+    /// <param name="outputPath">Where the partner goes.</param>
+    void Generate(string inputPath, string outputPath);
+}

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using CoupleGen.Errors;
+using CoupleGen.Imaging;
+using CoupleGen.Models;
+using CoupleGen.Native;
+using CoupleGen.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Generation;
+
+/// <summary>
+/// Generates partner faces with a trained <see cref="UnetGenerator"/>, in evaluation mode (no
+/// dropout, running batch statistics) and without autograd; every tensor of a call is disposed
+/// before it returns. The data path: image -> upright RGB -> fitted to ImageSize (see
+/// <see cref="PartnerGeneratorOptions.ResizeMode"/>) -> tensor in [-1, 1] -> generator -> image.
+/// Safe to call from several threads at once.
+/// </summary>
+public sealed class PartnerGenerator : IPartnerGenerator
+{
+    private readonly UnetGenerator generator;
+    private readonly PartnerGeneratorOptions options;
+    private readonly Device device;
+    private bool disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="PartnerGenerator"/> class with a copy of an in-memory generator's weights.</summary>
+    /// <param name="generator">A trained generator, e.g. <see cref="Pix2PixTrainer.Generator"/>; it is copied, not changed.</param>
+    /// <param name="imageSize">The side of the square images the generator was trained on.</param>
+    /// <param name="options">How to run; <see langword="null"/> for <see cref="PartnerGeneratorOptions.Default"/>.</param>
+    /// <param name="logger">Receives one line when ready; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException"><paramref name="imageSize"/> does not fit the generator.</exception>
+    public PartnerGenerator(UnetGenerator generator, int imageSize, PartnerGeneratorOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        this.options = options ?? PartnerGeneratorOptions.Default;
+        this.options.Validate();
+        if (imageSize < generator.Options.MinimumImageSize || imageSize % generator.Options.MinimumImageSize != 0)
+        {
+            throw new ArgumentException($"ImageSize {imageSize} must be a multiple of {generator.Options.MinimumImageSize} for this generator.", nameof(imageSize));
+        }
+
+        ImageSize = imageSize;
+        device = DeviceSelector.Resolve(this.options.Device);
+        this.generator = new UnetGenerator(generator.Options);
+        using (var noGrad = torch.no_grad())
+        {
+            var source = generator.state_dict();
+            foreach (var (key, tensor) in this.generator.state_dict())
+            {
+                tensor.copy_(source[key]);
+            }
+        }
+
+        Prepare(logger, "a model in memory");
+    }
+
+    private PartnerGenerator(UnetGenerator loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source)
+    {
+        this.options = options;
+        ImageSize = imageSize;
+        device = DeviceSelector.Resolve(options.Device);
+        generator = loaded;
+        Prepare(logger, source);
+    }
+
+    /// <inheritdoc/>
+    public int ImageSize { get; }
+
+    /// <summary>Creates a generator from a checkpoint written by <see cref="Pix2PixTrainer"/>.</summary>
+    /// <param name="checkpointPath">The checkpoint file.</param>
+    /// <param name="options">How to run; <see langword="null"/> for <see cref="PartnerGeneratorOptions.Default"/>.</param>
+    /// <param name="logger">Receives one line when ready; <see langword="null"/> for none.</param>
+    /// <returns>A ready generator.</returns>
+    /// <exception cref="CheckpointException">The file is missing, corrupt, not a CoupleGen checkpoint, or its weights do not fit its architecture.</exception>
+    /// <exception cref="NativeRuntimeException">libtorch cannot be loaded.</exception>
+    public static PartnerGenerator FromCheckpoint(string checkpointPath, PartnerGeneratorOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        options ??= PartnerGeneratorOptions.Default;
+        options.Validate();
+        CoupleGenRuntime.EnsureInitialized(logger);
+        var (zip, manifest) = Checkpoint.Open(checkpointPath);
+        using (zip)
+        {
+            var generator = new UnetGenerator(manifest.Options.Generator);
+            try
+            {
+                Checkpoint.LoadStateDict(checkpointPath, zip, Checkpoint.GeneratorEntry, generator);
+            }
+            catch
+            {
+                generator.Dispose();
+                throw;
+            }
+
+            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public Image<Rgb24> Generate(Image image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Generate(new[] { image })[0];
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public IReadOnlyList<Image<Rgb24>> Generate(IReadOnlyList<Image> images)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(images);
+        var results = new List<Image<Rgb24>>(images.Count);
+        for (int start = 0; start < images.Count; start += options.MaxBatchSize)
+        {
+            int count = Math.Min(options.MaxBatchSize, images.Count - start);
+            var fitted = new List<Image<Rgb24>>(count);
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    Image source = images[start + i] ?? throw new ArgumentException($"Image {start + i} is null.", nameof(images));
+                    fitted.Add(Fit(source));
+                }
+
+                results.AddRange(Forward(fitted));
+            }
+            finally
+            {
+                fitted.ForEach(image => image.Dispose());
+            }
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidImageException">The stream holds no readable image, or one larger than <see cref="PartnerGeneratorOptions.MaxInputPixels"/>.</exception>
+    public Image<Rgb24> Generate(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using Image<Rgb24> image = ImageFiles.Load(input, "stream", options.MaxInputPixels);
+        return Generate(image);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidImageException">The input is missing, unreadable, corrupt or too large, or the output extension is not an image format.</exception>
+    /// <exception cref="IOException">The output cannot be written.</exception>
+    public void Generate(string inputPath, string outputPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        using Image<Rgb24> image = ImageFiles.Load(inputPath, options.MaxInputPixels);
+        using Image<Rgb24> partner = Generate(image);
+        ImageFiles.Save(partner, outputPath);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        generator.Dispose();
+    }
+
+    private void Prepare(ILogger? logger, string source)
+    {
+        generator.to(device);
+        generator.eval();
+        foreach (var parameter in generator.parameters())
+        {
+            parameter.requires_grad = false;
+        }
+
+        logger ??= NullLogger.Instance;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            Log.GeneratorReady(logger, ImageSize, device.ToString(), source);
+        }
+    }
+
+    private Image<Rgb24> Fit(Image source)
+    {
+        var resize = new ResizeOptions
+        {
+            Size = new SixLabors.ImageSharp.Size(ImageSize, ImageSize),
+            Mode = options.ResizeMode,
+            Sampler = KnownResamplers.Bicubic,
+            PadColor = Color.Black,
+        };
+        Image<Rgb24> rgb = source as Image<Rgb24> is { } same ? same.Clone() : source.CloneAs<Rgb24>();
+        rgb.Mutate(x => x.AutoOrient().Resize(resize));
+        return rgb;
+    }
+
+    private Image<Rgb24>[] Forward(IReadOnlyList<Image<Rgb24>> fitted)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor batch = ImageTensor.ToBatch(fitted, device);
+        Tensor output = generator.call(batch);
+        return ImageTensor.ToImages(output);
+    }
+}

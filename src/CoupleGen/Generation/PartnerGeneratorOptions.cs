@@ -1,0 +1,51 @@
+using System;
+using CoupleGen.Imaging;
+using SixLabors.ImageSharp.Processing;
+using TorchSharp;
+
+namespace CoupleGen.Generation;
+
+/// <summary>How a <see cref="PartnerGenerator"/> runs and fits inputs to the model.</summary>
+public sealed record PartnerGeneratorOptions
+{
+    /// <summary>Gets the default options.</summary>
+    public static PartnerGeneratorOptions Default { get; } = new();
+
+    /// <summary>Gets the device to run on, or <see langword="null"/> for CUDA when available, else the CPU. Default: <see langword="null"/>.</summary>
+    public torch.Device? Device { get; init; }
+
+    /// <summary>
+    /// Gets how an input that is not ImageSize x ImageSize is fitted: <see cref="ResizeMode.Crop"/> scales it so
+    /// the shorter side fits and cuts the centre square (no distortion, edges lost);
+    /// <see cref="ResizeMode.Pad"/> scales the longer side to fit and pads with black (nothing lost);
+    /// <see cref="ResizeMode.Stretch"/> distorts it to a square. Smaller inputs are enlarged (bicubic),
+    /// which adds no detail. Default: <see cref="ResizeMode.Crop"/>.
+    /// </summary>
+    public ResizeMode ResizeMode { get; init; } = ResizeMode.Crop;
+
+    /// <summary>Gets the most images one forward pass takes in the batch overload; larger lists are split. Default: 8.</summary>
+    public int MaxBatchSize { get; init; } = 8;
+
+    /// <summary>Gets the largest width x height of an input file or stream, checked before decoding. Default: <see cref="ImageFiles.DefaultMaxPixels"/>.</summary>
+    public long MaxInputPixels { get; init; } = ImageFiles.DefaultMaxPixels;
+
+    /// <summary>Checks every value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void Validate()
+    {
+        if (ResizeMode is not (ResizeMode.Crop or ResizeMode.Pad or ResizeMode.Stretch))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResizeMode), ResizeMode, "Use Crop, Pad or Stretch.");
+        }
+
+        if (MaxBatchSize is < 1 or > 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be between 1 and 1024.");
+        }
+
+        if (MaxInputPixels < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxInputPixels), MaxInputPixels, "MaxInputPixels must be positive.");
+        }
+    }
+}

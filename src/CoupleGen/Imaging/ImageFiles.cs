@@ -1,0 +1,157 @@
+using System;
+using System.IO;
+using CoupleGen.Errors;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace CoupleGen.Imaging;
+
+/// <summary>
+/// Reads and writes image files with CoupleGen's guarantees: the size is checked from the header
+/// before any pixel is decoded, EXIF orientation is applied, every failure is an
+/// <see cref="InvalidImageException"/> naming the file, and writes are atomic.
+/// </summary>
+public static class ImageFiles
+{
+    /// <summary>The default limit on decoded pixels: 64 megapixels (e.g. 8192x8192), about 200 MB as RGB.</summary>
+    public const long DefaultMaxPixels = 64L * 1024 * 1024;
+
+    /// <summary>Loads an image file as RGB, upright (EXIF orientation applied).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxPixels">The largest width x height accepted, checked before decoding.</param>
+    /// <returns>A new image the caller owns.</returns>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable, of an unknown format, corrupt, or too large.</exception>
+    public static Image<Rgb24> Load(string path, long maxPixels = DefaultMaxPixels)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new InvalidImageException(path, "the file does not exist.", new FileNotFoundException(null, path));
+        }
+
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            return Decode(stream, path, maxPixels);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidImageException(path, ex.Message, ex);
+        }
+    }
+
+    /// <summary>Loads an image from a seekable or non-seekable stream as RGB, upright.</summary>
+    /// <param name="stream">The encoded image.</param>
+    /// <param name="name">A name for the stream in error messages, e.g. its origin.</param>
+    /// <param name="maxPixels">The largest width x height accepted, checked before decoding.</param>
+    /// <returns>A new image the caller owns.</returns>
+    /// <exception cref="InvalidImageException">The data is of an unknown format, corrupt, or too large.</exception>
+    public static Image<Rgb24> Load(Stream stream, string name = "stream", long maxPixels = DefaultMaxPixels)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            buffer.Position = 0;
+            stream = buffer;
+        }
+
+        try
+        {
+            return Decode(stream, name, maxPixels);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidImageException(name, ex.Message, ex);
+        }
+    }
+
+    /// <summary>Writes an image atomically: to a temporary file beside the target, then renamed over it. The format follows the extension.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="path">The target file; its folder is created if missing.</param>
+    /// <exception cref="InvalidImageException">The extension names no known image format.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Save(Image image, string path)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string extension = Path.GetExtension(path).TrimStart('.');
+        IImageFormat? format = Configuration.Default.ImageFormatsManager.FindFormatByFileExtension(extension);
+        if (format is null)
+        {
+            throw new InvalidImageException(path, $"'{extension}' is not an image format CoupleGen can write; use .png, .jpg, .bmp, .gif, .tga, .tiff, .webp or .pbm.");
+        }
+
+        IImageEncoder encoder = Configuration.Default.ImageFormatsManager.FindEncoder(format);
+        string fullPath = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        string temp = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                image.Save(stream, encoder);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    private static Image<Rgb24> Decode(Stream stream, string name, long maxPixels)
+    {
+        long start = stream.Position;
+        IImageInfo? info;
+        try
+        {
+            info = Image.Identify(stream);
+        }
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidImageException(name, $"the header cannot be read ({ex.Message}).", ex);
+        }
+
+        if (info is null)
+        {
+            throw new InvalidImageException(name, "not a supported image format (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM) or the file is empty.");
+        }
+
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            throw new InvalidImageException(name, $"the header declares an empty image ({info.Width}x{info.Height}).");
+        }
+
+        if (pixels > maxPixels)
+        {
+            throw new InvalidImageException(name, $"{info.Width}x{info.Height} is {pixels:N0} pixels, more than the limit of {maxPixels:N0}.");
+        }
+
+        stream.Position = start;
+        try
+        {
+            Image<Rgb24> image = Image.Load<Rgb24>(stream);
+            image.Mutate(x => x.AutoOrient());
+            return image;
+        }
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            throw new InvalidImageException(name, $"the image data is corrupt or unsupported ({ex.Message}).", ex);
+        }
+    }
+}

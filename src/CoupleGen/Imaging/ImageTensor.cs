@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Imaging;
+
+/// <summary>
+/// Converts between RGB images and the networks' tensors: [3, H, W] (or [N, 3, H, W]) float32 in
+/// [-1, 1], pixel value v mapped to v / 127.5 - 1. Pixels move as one block copy each way; the
+/// arithmetic runs in libtorch.
+/// </summary>
+public static class ImageTensor
+{
+    /// <summary>Converts an image to a [3, H, W] float32 tensor in [-1, 1] on <paramref name="device"/>.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="device">Where the tensor goes; <see langword="null"/> for the CPU.</param>
+    /// <returns>A new tensor the caller owns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
+    public static Tensor ToTensor(Image<Rgb24> image, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        byte[] pixels = new byte[checked(image.Width * image.Height * 3)];
+        image.CopyPixelDataTo(pixels);
+        using var scope = NewDisposeScope();
+        Tensor bytes = torch.tensor(pixels, new long[] { image.Height, image.Width, 3 }, ScalarType.Byte);
+        Tensor chw = bytes.to(device ?? CPU).permute(2, 0, 1).to_type(ScalarType.Float32).div_(127.5).sub_(1.0);
+        return chw.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Stacks images of one size into a [N, 3, H, W] float32 tensor in [-1, 1].</summary>
+    /// <param name="images">The images, all of the same size.</param>
+    /// <param name="device">Where the tensor goes; <see langword="null"/> for the CPU.</param>
+    /// <returns>A new tensor the caller owns.</returns>
+    /// <exception cref="ArgumentException">The list is empty or the sizes differ.</exception>
+    public static Tensor ToBatch(IReadOnlyList<Image<Rgb24>> images, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("At least one image is needed.", nameof(images));
+        }
+
+        int width = images[0].Width, height = images[0].Height;
+        int plane = checked(width * height * 3);
+        byte[] pixels = new byte[checked(plane * images.Count)];
+        for (int i = 0; i < images.Count; i++)
+        {
+            if (images[i].Width != width || images[i].Height != height)
+            {
+                throw new ArgumentException($"Image {i} is {images[i].Width}x{images[i].Height}; the batch is {width}x{height}.", nameof(images));
+            }
+
+            images[i].CopyPixelDataTo(pixels.AsSpan(i * plane, plane));
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor bytes = torch.tensor(pixels, new long[] { images.Count, height, width, 3 }, ScalarType.Byte);
+        Tensor nchw = bytes.to(device ?? CPU).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(127.5).sub_(1.0);
+        return nchw.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Converts a [3, H, W] tensor in [-1, 1] (on any device) to an RGB image; values outside are clamped.</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <returns>A new image the caller owns.</returns>
+    /// <exception cref="ArgumentException">The tensor is not [3, H, W].</exception>
+    public static Image<Rgb24> ToImage(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.dim() != 3 || tensor.shape[0] != 3)
+        {
+            throw new ArgumentException($"Expected a [3, H, W] tensor; got [{string.Join(", ", tensor.shape)}].", nameof(tensor));
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor hwc = tensor.detach().add(1.0).mul_(127.5).round_().clamp_(0, 255).to_type(ScalarType.Byte).permute(1, 2, 0).contiguous().cpu();
+        byte[] pixels = hwc.data<byte>().ToArray();
+        return Image.LoadPixelData<Rgb24>(pixels, (int)tensor.shape[2], (int)tensor.shape[1]);
+    }
+
+    /// <summary>Converts each image of a [N, 3, H, W] tensor in [-1, 1] to an RGB image.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <returns>New images the caller owns.</returns>
+    /// <exception cref="ArgumentException">The tensor is not [N, 3, H, W].</exception>
+    public static Image<Rgb24>[] ToImages(Tensor batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.dim() != 4 || batch.shape[1] != 3)
+        {
+            throw new ArgumentException($"Expected a [N, 3, H, W] tensor; got [{string.Join(", ", batch.shape)}].", nameof(batch));
+        }
+
+        using var scope = NewDisposeScope();
+        int count = (int)batch.shape[0], height = (int)batch.shape[2], width = (int)batch.shape[3];
+        int plane = checked(width * height * 3);
+        Tensor nhwc = batch.detach().add(1.0).mul_(127.5).round_().clamp_(0, 255).to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
+        byte[] pixels = nhwc.data<byte>().ToArray();
+        var images = new Image<Rgb24>[count];
+        for (int i = 0; i < count; i++)
+        {
+            images[i] = Image.LoadPixelData<Rgb24>(pixels.AsSpan(i * plane, plane), width, height);
+        }
+
+        return images;
+    }
+}

@@ -1,0 +1,32 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace CoupleGen;
+
+/// <summary>Every log line CoupleGen writes, source-generated so that disabled levels cost nothing.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "libtorch {Version} ready (CUDA available: {CudaAvailable}, glibc malloc tuned: {MallocTuned})")]
+    public static partial void RuntimeReady(ILogger logger, string version, bool cudaAvailable, bool mallocTuned);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Training on {Device}: {Pairs} pairs, batch {BatchSize}, {StepsPerEpoch} steps/epoch, {TotalSteps} steps, seed {Seed}")]
+    public static partial void TrainingStarted(ILogger logger, string device, int pairs, int batchSize, int stepsPerEpoch, long totalSteps, int seed);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Step {Step}/{TotalSteps} epoch {Epoch}: D {DiscriminatorLoss:F4}, G GAN {GeneratorGanLoss:F4}, G L1 {GeneratorL1Loss:F4}, lr {LearningRate:G4}, {StepsPerSecond:F2} steps/s")]
+    public static partial void TrainingStep(ILogger logger, long step, long totalSteps, int epoch, double discriminatorLoss, double generatorGanLoss, double generatorL1Loss, double learningRate, double stepsPerSecond);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Checkpoint written to {Path} at step {Step}")]
+    public static partial void CheckpointWritten(ILogger logger, string path, long step);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Resumed from {Path} at step {Step}")]
+    public static partial void Resumed(ILogger logger, string path, long step);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Training cancelled at step {Step}")]
+    public static partial void TrainingCancelled(ILogger logger, long step);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Training finished at step {Step} in {Elapsed}")]
+    public static partial void TrainingFinished(ILogger logger, long step, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Partner generator ready: {ImageSize}x{ImageSize} on {Device}, from {Source}")]
+    public static partial void GeneratorReady(ILogger logger, int imageSize, string device, string source);
+}

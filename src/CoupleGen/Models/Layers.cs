@@ -1,0 +1,58 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Models;
+
+/// <summary>Layer factories and the weight initialization shared by the generator and discriminator (pix2pix's networks.py).</summary>
+internal static class Layers
+{
+    /// <summary>Convolutions followed by batch norm carry no bias (the norm's shift replaces it); with instance norm they do.</summary>
+    public static bool ConvolutionHasBias(NormalizationKind normalization) => normalization == NormalizationKind.Instance;
+
+    public static nn.Module<Tensor, Tensor> Norm(NormalizationKind normalization, long features) => normalization switch
+    {
+        NormalizationKind.Batch => nn.BatchNorm2d(features, affine: true, track_running_stats: true),
+        NormalizationKind.Instance => nn.InstanceNorm2d(features, affine: false, track_running_stats: false),
+        _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalization."),
+    };
+
+    public static Conv2d Down(long inChannels, long outChannels, bool bias) =>
+        nn.Conv2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias);
+
+    public static ConvTranspose2d Up(long inChannels, long outChannels, bool bias) =>
+        nn.ConvTranspose2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias);
+
+    /// <summary>pix2pix's <c>init_weights(init_type='normal', init_gain=0.02)</c>: conv weights N(0, 0.02), biases 0, norm scales N(1, 0.02).</summary>
+    public static void InitializeWeights(nn.Module module)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (_, child) in module.named_modules())
+        {
+            switch (child)
+            {
+                case Conv2d conv:
+                    nn.init.normal_(conv.weight!, 0.0, 0.02);
+                    if (conv.bias is { } convBias)
+                    {
+                        nn.init.zeros_(convBias);
+                    }
+
+                    break;
+                case ConvTranspose2d deconv:
+                    nn.init.normal_(deconv.weight!, 0.0, 0.02);
+                    if (deconv.bias is { } deconvBias)
+                    {
+                        nn.init.zeros_(deconvBias);
+                    }
+
+                    break;
+                case BatchNorm2d norm:
+                    nn.init.normal_(norm.weight!, 1.0, 0.02);
+                    nn.init.zeros_(norm.bias!);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CoupleGen.Errors;
+using CoupleGen.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Training;
+
+/// <summary>
+/// CoupleGen's checkpoint file: a zip archive (stored, not compressed) holding
+/// <c>checkpoint.json</c> (format version, step, seed, options), <c>generator.safetensors</c>,
+/// <c>discriminator.safetensors</c> (every parameter and buffer under PyTorch's key names), the two
+/// optimizers' states and the CPU random state. The zip's CRCs catch truncation and corruption;
+/// safetensors and JSON hold no code. Written to a temporary file, flushed, then renamed.
+/// </summary>
+internal static class Checkpoint
+{
+    public const int FormatVersion = 1;
+    public const string ManifestEntry = "checkpoint.json";
+    public const string GeneratorEntry = "generator.safetensors";
+    public const string DiscriminatorEntry = "discriminator.safetensors";
+    public const string GeneratorOptimizerEntry = "generator-optimizer.bin";
+    public const string DiscriminatorOptimizerEntry = "discriminator-optimizer.bin";
+    public const string RandomStateEntry = "rng-state.bin";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The JSON manifest.</summary>
+    public sealed record Manifest(int Format, string Kind, long Step, int Seed, Pix2PixOptions Options, DateTimeOffset CreatedUtc, string Library);
+
+    public static void WriteAtomically(string path, Action<ZipArchive> write)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        string temp = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
+            {
+                using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    write(zip);
+                }
+
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    public static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
+    {
+        ZipArchiveEntry entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+        using Stream stream = entry.Open();
+        write(stream);
+    }
+
+    public static void WriteManifest(ZipArchive zip, Manifest manifest) =>
+        WriteEntry(zip, ManifestEntry, stream => JsonSerializer.Serialize(stream, manifest, Json));
+
+    public static void WriteStateDict(ZipArchive zip, string name, nn.Module module)
+    {
+        var state = module.state_dict();
+        WriteEntry(zip, name, stream => SafeTensors.Write(stream, state));
+    }
+
+    /// <summary>Opens a checkpoint and reads its manifest; every failure becomes a <see cref="CheckpointException"/> naming the file.</summary>
+    public static (ZipArchive Zip, Manifest Manifest) Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new CheckpointException(path, "the file does not exist.", new FileNotFoundException(null, path));
+        }
+
+        ZipArchive? zip = null;
+        try
+        {
+            zip = ZipFile.OpenRead(path);
+            ZipArchiveEntry entry = zip.GetEntry(ManifestEntry)
+                ?? throw new CheckpointException(path, $"it is a zip archive without '{ManifestEntry}', so not a CoupleGen checkpoint.");
+            Manifest? manifest;
+            using (Stream stream = entry.Open())
+            {
+                manifest = JsonSerializer.Deserialize<Manifest>(stream, Json);
+            }
+
+            if (manifest is null || manifest.Options is null)
+            {
+                throw new CheckpointException(path, "its manifest is empty.");
+            }
+
+            if (manifest.Format != FormatVersion)
+            {
+                throw new CheckpointException(path, $"it has format version {manifest.Format}; this CoupleGen reads version {FormatVersion}.");
+            }
+
+            try
+            {
+                manifest.Options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CheckpointException(path, $"its options are invalid: {ex.Message}", ex);
+            }
+
+            return (zip, manifest);
+        }
+        catch (CheckpointException)
+        {
+            zip?.Dispose();
+            throw;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            zip?.Dispose();
+            throw new CheckpointException(path, ex is InvalidDataException ? $"it is not a CoupleGen checkpoint or is truncated ({ex.Message})." : ex.Message, ex);
+        }
+    }
+
+    /// <summary>Reads an entry fully, turning zip and I/O failures into <see cref="CheckpointException"/>.</summary>
+    public static T ReadEntry<T>(string path, ZipArchive zip, string name, Func<Stream, long, T> read)
+    {
+        ZipArchiveEntry entry = zip.GetEntry(name) ?? throw new CheckpointException(path, $"the entry '{name}' is missing.");
+        try
+        {
+            using Stream stream = entry.Open();
+            return read(stream, entry.Length);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new CheckpointException(path, $"the entry '{name}' is corrupt or truncated ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>Loads a safetensors entry into <paramref name="module"/> strictly: every key present, none extra, every shape equal.</summary>
+    public static void LoadStateDict(string path, ZipArchive zip, string name, nn.Module module)
+    {
+        Dictionary<string, Tensor> loaded = ReadEntry(path, zip, name, (stream, length) => SafeTensors.Read(stream, length));
+        try
+        {
+            var expected = module.state_dict();
+            var problems = new List<string>();
+            foreach (var (key, tensor) in expected)
+            {
+                if (!loaded.TryGetValue(key, out Tensor? value))
+                {
+                    problems.Add($"missing '{key}'");
+                }
+                else if (!ShapeEquals(value.shape, tensor.shape) || value.dtype != tensor.dtype)
+                {
+                    problems.Add($"'{key}' is {value.dtype} [{string.Join(", ", value.shape)}], the model needs {tensor.dtype} [{string.Join(", ", tensor.shape)}]");
+                }
+            }
+
+            foreach (string key in loaded.Keys)
+            {
+                if (!expected.ContainsKey(key))
+                {
+                    problems.Add($"unexpected '{key}'");
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                string shown = string.Join("; ", problems.GetRange(0, Math.Min(problems.Count, 8)));
+                throw new CheckpointException(path, $"'{name}' does not fit the architecture in its manifest ({problems.Count} problems: {shown}{(problems.Count > 8 ? "; ..." : string.Empty)}).");
+            }
+
+            using var noGrad = torch.no_grad();
+            foreach (var (key, tensor) in expected)
+            {
+                tensor.copy_(loaded[key]);
+            }
+        }
+        finally
+        {
+            foreach (var tensor in loaded.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private static bool ShapeEquals(long[] a, long[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Text.Json.Serialization;
+using CoupleGen.Losses;
+using CoupleGen.Models;
+using TorchSharp;
+
+namespace CoupleGen.Training;
+
+/// <summary>
+/// Everything a <see cref="Pix2PixTrainer"/> run needs. Defaults are the pix2pix paper's and the
+/// reference implementation's (<c>--model pix2pix --netG unet_256 --netD basic</c>): 256x256 crops of
+/// 286x286 resizes, batch 1, lambda 100, Adam 2e-4 (0.5, 0.999), 100 + 100 epochs.
+/// </summary>
+public sealed record Pix2PixOptions
+{
+    /// <summary>Gets the generator architecture. Default: <see cref="UnetGeneratorOptions.Default"/> (unet_256).</summary>
+    public UnetGeneratorOptions Generator { get; init; } = UnetGeneratorOptions.Default;
+
+    /// <summary>Gets the discriminator architecture. Default: <see cref="PatchDiscriminatorOptions.Default"/> (70x70 PatchGAN).</summary>
+    public PatchDiscriminatorOptions Discriminator { get; init; } = PatchDiscriminatorOptions.Default;
+
+    /// <summary>Gets the side of the square images the networks see (<c>--crop_size</c>). Default: 256.</summary>
+    public int ImageSize { get; init; } = 256;
+
+    /// <summary>Gets the side images are resized to before the random crop (<c>--load_size</c>). Default: 286. Ignored when <see cref="RandomCrop"/> is off.</summary>
+    public int LoadSize { get; init; } = 286;
+
+    /// <summary>Gets a value indicating whether to resize to <see cref="LoadSize"/> and crop a random <see cref="ImageSize"/> square (pix2pix's jitter). Default: <see langword="true"/>; off resizes straight to <see cref="ImageSize"/>.</summary>
+    public bool RandomCrop { get; init; } = true;
+
+    /// <summary>Gets a value indicating whether to mirror both images of a pair at random. Default: <see langword="true"/>.</summary>
+    public bool RandomFlip { get; init; } = true;
+
+    /// <summary>Gets which half of a pair is the input. Default: <see cref="PairDirection.AToB"/>.</summary>
+    public PairDirection Direction { get; init; } = PairDirection.AToB;
+
+    /// <summary>Gets the number of pairs per step. Default: 1.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Gets the weight of the L1 loss against the GAN loss (lambda, <c>--lambda_L1</c>). Default: 100.</summary>
+    public double L1Weight { get; init; } = 100.0;
+
+    /// <summary>Gets the adversarial objective. Default: <see cref="GanMode.Vanilla"/>.</summary>
+    public GanMode GanMode { get; init; } = GanMode.Vanilla;
+
+    /// <summary>Gets Adam's initial learning rate for both networks. Default: 0.0002.</summary>
+    public double LearningRate { get; init; } = 2e-4;
+
+    /// <summary>Gets Adam's beta1. Default: 0.5.</summary>
+    public double Beta1 { get; init; } = 0.5;
+
+    /// <summary>Gets Adam's beta2. Default: 0.999.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Gets the epochs at the initial learning rate (<c>--n_epochs</c>). Default: 100.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>Gets the epochs over which the learning rate then decays linearly towards 0 (<c>--n_epochs_decay</c>). Default: 100.</summary>
+    public int DecayEpochs { get; init; } = 100;
+
+    /// <summary>Gets a cap on the total number of steps, or <see langword="null"/> to run all epochs. Default: <see langword="null"/>.</summary>
+    public long? MaxSteps { get; init; }
+
+    /// <summary>Gets the seed of weights, data order, augmentation and dropout, or <see langword="null"/> to draw one (recorded in checkpoints and logs). Default: <see langword="null"/>.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Gets the device to train on, or <see langword="null"/> for CUDA when available, else the CPU. Default: <see langword="null"/>. Not stored in checkpoints.</summary>
+    [JsonIgnore]
+    public torch.Device? Device { get; init; }
+
+    /// <summary>Gets the checkpoint file <see cref="Pix2PixTrainer.Train"/> writes, or <see langword="null"/> for none. Default: <see langword="null"/>.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Gets how many steps pass between checkpoints; one is also written at the end and on cancellation. 0 writes only those. Default: 1000.</summary>
+    public int CheckpointInterval { get; init; } = 1000;
+
+    /// <summary>Gets how many steps pass between log lines. Default: 100.</summary>
+    public int LogInterval { get; init; } = 100;
+
+    /// <summary>Checks every value and their consistency.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentException">Values contradict each other, e.g. an image size the generator cannot take.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Generator, nameof(Generator));
+        ArgumentNullException.ThrowIfNull(Discriminator, nameof(Discriminator));
+        Generator.Validate();
+        Discriminator.Validate();
+        Check(ImageSize is >= 16 and <= 4096, nameof(ImageSize), ImageSize, "between 16 and 4096");
+        Check(LoadSize >= ImageSize && LoadSize <= 8192, nameof(LoadSize), LoadSize, $"at least ImageSize ({ImageSize}) and at most 8192");
+        Check(BatchSize is >= 1 and <= 4096, nameof(BatchSize), BatchSize, "between 1 and 4096");
+        Check(double.IsFinite(L1Weight) && L1Weight >= 0, nameof(L1Weight), L1Weight, "finite and non-negative");
+        Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "finite and positive");
+        Check(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "in [0, 1)");
+        Check(Beta2 is >= 0 and < 1, nameof(Beta2), Beta2, "in [0, 1)");
+        Check(Epochs >= 0, nameof(Epochs), Epochs, "non-negative");
+        Check(DecayEpochs >= 0, nameof(DecayEpochs), DecayEpochs, "non-negative");
+        Check(Epochs + DecayEpochs >= 1, nameof(Epochs), Epochs, "such that Epochs + DecayEpochs is at least 1");
+        Check(MaxSteps is null or >= 0, nameof(MaxSteps), MaxSteps, "non-negative");
+        Check(CheckpointInterval >= 0, nameof(CheckpointInterval), CheckpointInterval, "non-negative");
+        Check(LogInterval >= 1, nameof(LogInterval), LogInterval, "at least 1");
+        Check(Enum.IsDefined(Direction), nameof(Direction), Direction, "a defined direction");
+        Check(Enum.IsDefined(GanMode), nameof(GanMode), GanMode, "a defined GAN mode");
+
+        if (ImageSize % Generator.MinimumImageSize != 0)
+        {
+            throw new ArgumentException($"ImageSize {ImageSize} must be a multiple of {Generator.MinimumImageSize} for a generator with {Generator.Downsamplings} downsamplings.", nameof(ImageSize));
+        }
+
+        int minimumForDiscriminator = 1 << (Discriminator.Layers + 2);
+        if (ImageSize < minimumForDiscriminator)
+        {
+            throw new ArgumentException($"ImageSize {ImageSize} is too small for a discriminator with {Discriminator.Layers} layers (at least {minimumForDiscriminator}).", nameof(ImageSize));
+        }
+
+        if (Discriminator.InputChannels != Generator.InputChannels + Generator.OutputChannels)
+        {
+            throw new ArgumentException($"The discriminator sees the input and the output together: it needs {Generator.InputChannels + Generator.OutputChannels} input channels, not {Discriminator.InputChannels}.", nameof(Discriminator));
+        }
+
+        if (Generator.InputChannels != 3 || Generator.OutputChannels != 3)
+        {
+            throw new ArgumentException("Training on image files needs 3 input and 3 output channels (RGB).", nameof(Generator));
+        }
+    }
+
+    private static void Check(bool valid, string name, object? value, string requirement)
+    {
+        if (!valid)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {requirement}.");
+        }
+    }
+}

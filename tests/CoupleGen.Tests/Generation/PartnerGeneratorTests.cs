@@ -1,0 +1,172 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using CoupleGen.Data;
+using CoupleGen.Errors;
+using CoupleGen.Generation;
+using CoupleGen.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using TorchSharp;
+using Xunit;
+
+namespace CoupleGen.Tests.Generation;
+
+public sealed class PartnerGeneratorTests : IDisposable
+{
+    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions());
+    private readonly string folder = TestData.NewFolder();
+
+    public void Dispose() => trainer.Dispose();
+
+    private PartnerGenerator FromTrainer(PartnerGeneratorOptions? options = null) =>
+        new(trainer.Generator, trainer.Options.ImageSize, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
+
+    [Fact]
+    public void MatchesTheTrainersEvaluationModeOutput()
+    {
+        using var generator = FromTrainer();
+        using var pair = new SyntheticCoupleDataset(1, 32).GetPair(0);
+        using var expected = CoupleGen.Imaging.ImageTensor.ToImage(trainer.Predict(CoupleGen.Imaging.ImageTensor.ToTensor(pair.A).unsqueeze(0))[0]);
+        using var actual = generator.Generate(pair.A);
+        Assert.Equal(Pixels(expected), Pixels(actual));
+    }
+
+    [Fact]
+    public void AnySizeAndPixelTypeGivesAnImageSizeSquare()
+    {
+        using var generator = FromTrainer();
+        using var wide = new Image<Rgba32>(120, 45, new Rgba32(200, 40, 40, 255));
+        using var tiny = new Image<L8>(7, 9, new L8(128));
+        using var partnerOfWide = generator.Generate(wide);
+        using var partnerOfTiny = generator.Generate(tiny);
+        Assert.Equal(new Size(32, 32), partnerOfWide.Size());
+        Assert.Equal(new Size(32, 32), partnerOfTiny.Size());
+    }
+
+    [Fact]
+    public void BatchOverloadEqualsSingleCalls()
+    {
+        using var generator = FromTrainer(new PartnerGeneratorOptions { MaxBatchSize = 2 });
+        var dataset = new SyntheticCoupleDataset(5, 32);
+        var inputs = Enumerable.Range(0, 5).Select(i => (Image)dataset.GetPair(i).A).ToList();
+        var batch = generator.Generate(inputs);
+        Assert.Equal(5, batch.Count);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            using var single = generator.Generate(inputs[i]);
+            Assert.Equal(Pixels(single), Pixels(batch[i]));
+        }
+    }
+
+    [Fact]
+    public void HundredCallsLeaveNoLiveTensors()
+    {
+        using var generator = FromTrainer();
+        using var face = new SyntheticCoupleDataset(1, 32).GetPair(0);
+        generator.Generate(face.A).Dispose();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 100; i++)
+        {
+            generator.Generate(face.A).Dispose();
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void ConcurrentCallsGiveTheSequentialResults()
+    {
+        using var generator = FromTrainer();
+        var dataset = new SyntheticCoupleDataset(8, 32);
+        var faces = Enumerable.Range(0, 8).Select(i => dataset.GetPair(i).A).ToArray();
+        var sequential = faces.Select(f => Pixels(generator.Generate(f))).ToArray();
+        var parallel = new byte[8][];
+        Parallel.For(0, 32, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i % 8] = Pixels(generator.Generate(faces[i % 8])));
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.Equal(sequential[i], parallel[i]);
+        }
+    }
+
+    [Fact]
+    public void FileToFileAndStreamAgree()
+    {
+        using var generator = FromTrainer();
+        string input = Path.Combine(folder, "me.png");
+        string output = Path.Combine(folder, "out", "partner.png");
+        using (var pair = new SyntheticCoupleDataset(1, 32).GetPair(0))
+        {
+            pair.A.SaveAsPng(input);
+        }
+
+        generator.Generate(input, output);
+        using var fromFile = Image.Load<Rgb24>(output);
+        using var stream = File.OpenRead(input);
+        using var fromStream = generator.Generate(stream);
+        Assert.Equal(Pixels(fromStream), Pixels(fromFile));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!, "*.tmp"));
+    }
+
+    [Fact]
+    public void LoadsFromACheckpoint()
+    {
+        string checkpoint = Path.Combine(folder, "g.ckpt");
+        trainer.SaveCheckpoint(checkpoint);
+        using var fromCheckpoint = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU });
+        using var inMemory = FromTrainer();
+        using var face = new SyntheticCoupleDataset(1, 32).GetPair(0);
+        Assert.Equal(32, fromCheckpoint.ImageSize);
+        Assert.Equal(Pixels(inMemory.Generate(face.A)), Pixels(fromCheckpoint.Generate(face.A)));
+    }
+
+    [Fact]
+    public void BadInputsAreTypedExceptionsWithThePath()
+    {
+        using var generator = FromTrainer();
+        string missing = Path.Combine(folder, "missing.jpg");
+        var notFound = Assert.Throws<InvalidImageException>(() => generator.Generate(missing, Path.Combine(folder, "x.png")));
+        Assert.Equal(missing, notFound.Path);
+
+        string corrupt = Path.Combine(folder, "corrupt.png");
+        File.WriteAllBytes(corrupt, new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2 });
+        var broken = Assert.Throws<InvalidImageException>(() => generator.Generate(corrupt, Path.Combine(folder, "y.png")));
+        Assert.Equal(corrupt, broken.Path);
+
+        string text = Path.Combine(folder, "notes.jpg");
+        File.WriteAllText(text, "not an image");
+        Assert.Throws<InvalidImageException>(() => generator.Generate(text, Path.Combine(folder, "z.png")));
+
+        string good = Path.Combine(folder, "good.png");
+        new Image<Rgb24>(8, 8).SaveAsPng(good);
+        Assert.Throws<InvalidImageException>(() => generator.Generate(good, Path.Combine(folder, "out.unknown")));
+        Assert.False(File.Exists(Path.Combine(folder, "x.png")));
+    }
+
+    [Fact]
+    public void DeclaredDimensionsAboveTheLimitAreRefusedBeforeDecoding()
+    {
+        using var generator = FromTrainer(new PartnerGeneratorOptions { MaxInputPixels = 100 * 100 });
+        string large = Path.Combine(folder, "large.png");
+        new Image<Rgb24>(200, 200).SaveAsPng(large);
+        var error = Assert.Throws<InvalidImageException>(() => generator.Generate(large, Path.Combine(folder, "l.png")));
+        Assert.Contains("limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsingADisposedGeneratorThrows()
+    {
+        var generator = FromTrainer();
+        generator.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => generator.Generate(new Image<Rgb24>(4, 4)));
+    }
+
+    private static byte[] Pixels(Image<Rgb24> image)
+    {
+        var bytes = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(bytes);
+        return bytes;
+    }
+}

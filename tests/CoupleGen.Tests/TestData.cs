@@ -1,0 +1,32 @@
+using System;
+using System.IO;
+using CoupleGen.Models;
+using CoupleGen.Training;
+
+namespace CoupleGen.Tests;
+
+/// <summary>Small, fast configurations and scratch folders shared by the tests.</summary>
+internal static class TestData
+{
+    public static Pix2PixOptions TinyOptions(int seed = 1234) => new()
+    {
+        Generator = new UnetGeneratorOptions { Downsamplings = 5, Filters = 8 },
+        Discriminator = new PatchDiscriminatorOptions { Filters = 8 },
+        ImageSize = 32,
+        LoadSize = 36,
+        BatchSize = 4,
+        Epochs = 50,
+        DecayEpochs = 50,
+        Seed = seed,
+        Device = TorchSharp.torch.CPU,
+        LogInterval = 1000,
+        CheckpointInterval = 0,
+    };
+
+    public static string NewFolder()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "couplegen-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
