@@ -1,0 +1,41 @@
+using System;
+using System.Threading;
+using CoupleGen.Demo;
+using CoupleGen.Errors;
+
+// couplegen [demo|train|generate] [options]; see Usage.Text.
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    var arguments = new Arguments(args);
+    return arguments.Command switch
+    {
+        "demo" => DemoCommand.Run(arguments, cancel.Token),
+        "train" => TrainCommand.Run(arguments, cancel.Token),
+        "generate" => GenerateCommand.Run(arguments),
+        "help" or "--help" or "-h" => Usage.Print(Console.Out),
+        _ => throw new UsageException($"Unknown command '{arguments.Command}'."),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Usage.Print(Console.Error);
+    return 2;
+}
+catch (CoupleGenException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("cancelled; the last checkpoint can be resumed with --resume.");
+    return 130;
+}

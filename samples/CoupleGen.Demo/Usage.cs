@@ -1,0 +1,31 @@
+using System.IO;
+
+namespace CoupleGen.Demo;
+
+internal static class Usage
+{
+    public const string Text = """
+        couplegen: train pix2pix partner generators and generate partners.
+
+        couplegen [demo] [--out DIR] [--steps N] [--image-size N]
+            Trains on procedurally rendered couples for a few minutes (no data needed), then
+            generates partners for unseen faces, writes DIR/contact-sheet.png (input | generated |
+            target) and prints the held-out L1 next to the identity baseline. Default DIR: out/demo.
+
+        couplegen train --data DIR [--out DIR] [--image-size 256] [--batch-size 1] [--steps N]
+                        [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
+                        [--checkpoint-every 500] [--seed N] [--resume CHECKPOINT]
+            Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
+            <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
+            did. Holds out whole couples, writes DIR/couplegen.ckpt and DIR/contact-sheet.png.
+
+        couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR
+            Generates the partner of each input image.
+        """;
+
+    public static int Print(TextWriter writer)
+    {
+        writer.WriteLine(Text);
+        return 0;
+    }
+}
