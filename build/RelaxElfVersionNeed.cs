@@ -1,4 +1,5 @@
-// Compiled by MSBuild's RoslynCodeTaskFactory from CoupleGen.targets, and linked into the tests.
+// Compiled by MSBuild's RoslynCodeTaskFactory from CoupleGen.targets (build time), and linked into
+// CoupleGen.dll with COUPLEGEN_ELF_ONLY for the run-time fallback in Native/LibTorchSharpResolver.cs.
 using System;
 using System.IO;
 using System.Text;
@@ -42,7 +43,7 @@ public sealed class CoupleGenRelaxElfVersionNeed : Microsoft.Build.Utilities.Tas
 /// missing, where a normal one is fatal; symbols that use it are made unversioned (VER_NDX_GLOBAL)
 /// so that a lookup, if one ever happens, binds to the default version.
 /// </summary>
-public static class ElfVersionNeeds
+internal static class ElfVersionNeeds
 {
     public enum Result { NotRequired, AlreadyWeak, Patched }
 

@@ -51,3 +51,24 @@ public class CoupleGenRuntimeTests
         Assert.Equal(glibc && CoupleGenRuntime.MallocTuningEnabled, CoupleGenRuntime.MallocTuned);
     }
 }
+
+public class LibTorchSharpResolverTests
+{
+    [Fact]
+    public void RunTimeFallbackMakesARelaxedCopyOutsideTheNuGetCache()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string original = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.True(File.Exists(original), original);
+        byte[] before = File.ReadAllBytes(original);
+        string copy = LibTorchSharpResolver.RelaxedCopyOf(original);
+        Assert.NotEqual(Path.GetFullPath(original), Path.GetFullPath(copy));
+        Assert.True(ElfVersionNeeds.IsWeak(copy, "GLIBCXX_3.4.32"));
+        Assert.Equal(before, File.ReadAllBytes(original));
+        Assert.Equal(copy, LibTorchSharpResolver.RelaxedCopyOf(original));
+    }
+}
