@@ -93,7 +93,7 @@ internal static class ElfVersionNeeds
             return Result.AlreadyWeak;
         }
 
-        string temp = path + ".couplegen.tmp";
+        string temp = path + "." + Guid.NewGuid().ToString("N") + ".couplegen.tmp";
         File.WriteAllBytes(temp, image);
         File.Replace(temp, path, null);
         return Result.Patched;

@@ -50,8 +50,15 @@ public static class DatasetSplit
 
         public int Count => indices.Length;
 
-        public ImagePair GetPair(int index) => source.GetPair(indices[index]);
+        public ImagePair GetPair(int index) => source.GetPair(indices[Checked(index)]);
 
-        public string GetGroup(int index) => source.GetGroup(indices[index]);
+        public string GetGroup(int index) => source.GetGroup(indices[Checked(index)]);
+
+        private int Checked(int index)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, indices.Length);
+            return index;
+        }
     }
 }

@@ -20,11 +20,10 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
     /// <param name="options">The architecture; <see langword="null"/> for <see cref="PatchDiscriminatorOptions.Default"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public PatchDiscriminator(PatchDiscriminatorOptions? options = null)
-        : base(nameof(PatchDiscriminator))
+        : base(Native.CoupleGenRuntime.InitializedName(nameof(PatchDiscriminator)))
     {
         Options = options ?? PatchDiscriminatorOptions.Default;
         Options.Validate();
-        Native.CoupleGenRuntime.EnsureInitialized();
 
         bool bias = Layers.ConvolutionHasBias(Options.Normalization);
         long ndf = Options.Filters;

@@ -19,11 +19,10 @@ public sealed class UnetGenerator : nn.Module<Tensor, Tensor>
     /// <param name="options">The architecture; <see langword="null"/> for <see cref="UnetGeneratorOptions.Default"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public UnetGenerator(UnetGeneratorOptions? options = null)
-        : base(nameof(UnetGenerator))
+        : base(Native.CoupleGenRuntime.InitializedName(nameof(UnetGenerator)))
     {
         Options = options ?? UnetGeneratorOptions.Default;
         Options.Validate();
-        Native.CoupleGenRuntime.EnsureInitialized();
 
         long ngf = Options.Filters;
         var norm = Options.Normalization;

@@ -67,7 +67,7 @@ public static class CoupleGenRuntime
             }
             catch (Exception ex) when (ex is TypeInitializationException or NotSupportedException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
             {
-                throw new NativeRuntimeException(Diagnose(), ex);
+                throw new NativeRuntimeException(Diagnose(AppContext.BaseDirectory), ex);
             }
 
             initialized = true;
@@ -76,6 +76,13 @@ public static class CoupleGenRuntime
                 CoupleGen.Log.RuntimeReady(logger, torch.__version__, torch.cuda.is_available(), MallocTuned);
             }
         }
+    }
+
+    /// <summary>Initializes the runtime and returns <paramref name="name"/>: lets module constructors do it before TorchSharp's base constructor calls into libtorch.</summary>
+    internal static string InitializedName(string name)
+    {
+        EnsureInitialized();
+        return name;
     }
 
     private static bool TryTuneGlibcMalloc()
@@ -94,9 +101,9 @@ public static class CoupleGenRuntime
         return Glibc.mallopt(MallocMmapMax, 0) == 1 && Glibc.mallopt(MallocTrimThreshold, int.MaxValue) == 1;
     }
 
-    private static string Diagnose()
+    /// <summary>Explains why libtorch did not load from an app folder: which library is missing or what the loader said.</summary>
+    internal static string Diagnose(string baseDir)
     {
-        string baseDir = AppContext.BaseDirectory;
         string rid = RuntimeInformation.RuntimeIdentifier;
         string library = OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
         string? found = FindNative(baseDir, library);

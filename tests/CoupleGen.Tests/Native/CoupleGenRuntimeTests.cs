@@ -52,10 +52,10 @@ public class CoupleGenRuntimeTests
     }
 }
 
-public class LibTorchSharpResolverTests
+public class LibTorchSharpLoadFixTests
 {
     [Fact]
-    public void RunTimeFallbackMakesARelaxedCopyOutsideTheNuGetCache()
+    public void RunTimeFixRelaxesTheAppFolderCopyAndNeverTheNuGetCache()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -65,10 +65,47 @@ public class LibTorchSharpResolverTests
         string original = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(File.Exists(original), original);
         byte[] before = File.ReadAllBytes(original);
-        string copy = LibTorchSharpResolver.RelaxedCopyOf(original);
-        Assert.NotEqual(Path.GetFullPath(original), Path.GetFullPath(copy));
+
+        string app = TestData.NewFolder();
+        string native = Path.Combine(app, "runtimes", "linux-x64", "native");
+        Directory.CreateDirectory(native);
+        string copy = Path.Combine(native, "libLibTorchSharp.so");
+        File.Copy(original, copy);
+        Assert.StartsWith("Patched", LibTorchSharpLoadFix.TryFix(app), StringComparison.Ordinal);
         Assert.True(ElfVersionNeeds.IsWeak(copy, "GLIBCXX_3.4.32"));
+        Assert.StartsWith("AlreadyWeak", LibTorchSharpLoadFix.TryFix(app), StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(native));
+
+        Assert.Equal("no libLibTorchSharp.so in the app folder", LibTorchSharpLoadFix.TryFix(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(original))))!));
         Assert.Equal(before, File.ReadAllBytes(original));
-        Assert.Equal(copy, LibTorchSharpResolver.RelaxedCopyOf(original));
+    }
+}
+
+public class NativeRuntimeDiagnosisTests
+{
+    [Fact]
+    public void NamesTheBackendPackageWhenNoNativeLibraryIsPresent()
+    {
+        string message = CoupleGenRuntime.Diagnose(TestData.NewFolder());
+        Assert.Contains("libtorch-cpu-linux-x64", message, StringComparison.Ordinal);
+        Assert.Contains("TorchSharp-cpu", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportsTheLoadersReasonForABrokenLibrary()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string folder = TestData.NewFolder();
+        string native = Path.Combine(folder, "runtimes", "linux-x64", "native");
+        Directory.CreateDirectory(native);
+        File.WriteAllText(Path.Combine(native, "libLibTorchSharp.so"), "not an ELF file");
+        File.WriteAllText(Path.Combine(native, "libtorch_cpu.so"), "not an ELF file");
+        string message = CoupleGenRuntime.Diagnose(folder);
+        Assert.Contains(Path.Combine(native, "libLibTorchSharp.so"), message, StringComparison.Ordinal);
+        Assert.Contains("could not be loaded", message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,102 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using CoupleGen.Data;
+using CoupleGen.Training;
+using SixLabors.ImageSharp;
+using Xunit;
+
+namespace CoupleGen.Tests.Samples;
+
+/// <summary>Runs the sample console app as a user does and checks exit codes and messages.</summary>
+public class SampleCliTests
+{
+    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "CoupleGen.Demo.dll");
+
+    [Fact]
+    public void GenerateWithAMissingCheckpointPrintsThePathAndExitsNonZero()
+    {
+        string folder = TestData.NewFolder();
+        string missing = Path.Combine(folder, "missing.ckpt");
+        var (code, _, error) = Run("generate", "--checkpoint", missing, "--input", "x.png", "--output", "y.png");
+        Assert.Equal(1, code);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GenerateWithACorruptImagePrintsThePathAndExitsNonZero()
+    {
+        string folder = TestData.NewFolder();
+        string checkpoint = Path.Combine(folder, "model.ckpt");
+        using (var trainer = new Pix2PixTrainer(TestData.TinyOptions()))
+        {
+            trainer.SaveCheckpoint(checkpoint);
+        }
+
+        string corrupt = Path.Combine(folder, "face.jpg");
+        File.WriteAllBytes(corrupt, new byte[] { 0xFF, 0xD8, 0xFF, 0xDB, 0, 0, 0 });
+        var (code, _, error) = Run("generate", "--checkpoint", checkpoint, "--input", corrupt, "--output", Path.Combine(folder, "out.png"));
+        Assert.Equal(1, code);
+        Assert.Contains(corrupt, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "out.png")));
+    }
+
+    [Fact]
+    public void GenerateWritesPartnersForAFolder()
+    {
+        string folder = TestData.NewFolder();
+        string checkpoint = Path.Combine(folder, "model.ckpt");
+        using (var trainer = new Pix2PixTrainer(TestData.TinyOptions()))
+        {
+            trainer.SaveCheckpoint(checkpoint);
+        }
+
+        string inputs = Path.Combine(folder, "in");
+        Directory.CreateDirectory(inputs);
+        var faces = new SyntheticCoupleDataset(2, 32);
+        for (int i = 0; i < 2; i++)
+        {
+            using var pair = faces.GetPair(i);
+            pair.A.SaveAsPng(Path.Combine(inputs, $"face{i}.png"));
+        }
+
+        string outputs = Path.Combine(folder, "out");
+        var (code, output, error) = Run("generate", "--checkpoint", checkpoint, "--input", inputs, "--output", outputs);
+        Assert.True(code == 0, error);
+        Assert.Contains("2 partners written", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outputs, "face1.partner.png")));
+    }
+
+    [Fact]
+    public void UnknownOptionsAndCommandsAreUsageErrors()
+    {
+        Assert.Equal(2, Run("demo", "--stepz", "3").Code);
+        Assert.Equal(2, Run("frobnicate").Code);
+        Assert.Equal(2, Run("train").Code);
+    }
+
+    [Fact]
+    public void TrainOnAMissingFolderPrintsThePathAndExitsNonZero()
+    {
+        string missing = Path.Combine(TestData.NewFolder(), "no-couples");
+        var (code, _, error) = Run("train", "--data", missing);
+        Assert.Equal(1, code);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Demo);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the sample app did not finish");
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
