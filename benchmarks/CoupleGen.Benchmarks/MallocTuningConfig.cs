@@ -12,8 +12,8 @@ public sealed class MallocTuningConfig : ManualConfig
 {
     public MallocTuningConfig()
     {
-        AddJob(Job.Default.WithId("malloc-default").WithEnvironmentVariables(new EnvironmentVariable("COUPLEGEN_MALLOC_TUNING", "0")).AsBaseline());
-        AddJob(Job.Default.WithId("malloc-tuned").WithEnvironmentVariables(new EnvironmentVariable("COUPLEGEN_MALLOC_TUNING", "1")));
+        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithId("malloc-default").WithEnvironmentVariables(new EnvironmentVariable("COUPLEGEN_MALLOC_TUNING", "0")).AsBaseline());
+        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithId("malloc-tuned").WithEnvironmentVariables(new EnvironmentVariable("COUPLEGEN_MALLOC_TUNING", "1")));
         AddDiagnoser(MemoryDiagnoser.Default);
     }
 }

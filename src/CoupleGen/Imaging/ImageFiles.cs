@@ -86,31 +86,7 @@ public static class ImageFiles
         }
 
         IImageEncoder encoder = Configuration.Default.ImageFormatsManager.FindEncoder(format);
-        string fullPath = Path.GetFullPath(path);
-        string? folder = Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        string temp = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                image.Save(stream, encoder);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        IO.AtomicFile.Write(path, stream => image.Save(stream, encoder));
     }
 
     private static Image<Rgb24> Decode(Stream stream, string name, long maxPixels)

@@ -37,38 +37,12 @@ internal static class Checkpoint
     /// <summary>The JSON manifest.</summary>
     public sealed record Manifest(int Format, string Kind, long Step, int Seed, Pix2PixOptions Options, DateTimeOffset CreatedUtc, string Library);
 
-    public static void WriteAtomically(string path, Action<ZipArchive> write)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string? folder = Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(folder))
+    public static void WriteAtomically(string path, Action<ZipArchive> write) =>
+        IO.AtomicFile.Write(path, stream =>
         {
-            Directory.CreateDirectory(folder);
-        }
-
-        string temp = fullPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
-            {
-                using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    write(zip);
-                }
-
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            write(zip);
+        });
 
     public static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
     {
@@ -161,39 +135,11 @@ internal static class Checkpoint
         Dictionary<string, Tensor> loaded = ReadEntry(path, zip, name, (stream, length) => SafeTensors.Read(stream, length));
         try
         {
-            var expected = module.state_dict();
-            var problems = new List<string>();
-            foreach (var (key, tensor) in expected)
-            {
-                if (!loaded.TryGetValue(key, out Tensor? value))
-                {
-                    problems.Add($"missing '{key}'");
-                }
-                else if (!ShapeEquals(value.shape, tensor.shape) || value.dtype != tensor.dtype)
-                {
-                    problems.Add($"'{key}' is {value.dtype} [{string.Join(", ", value.shape)}], the model needs {tensor.dtype} [{string.Join(", ", tensor.shape)}]");
-                }
-            }
-
-            foreach (string key in loaded.Keys)
-            {
-                if (!expected.ContainsKey(key))
-                {
-                    problems.Add($"unexpected '{key}'");
-                }
-            }
-
-            if (problems.Count > 0)
-            {
-                string shown = string.Join("; ", problems.GetRange(0, Math.Min(problems.Count, 8)));
-                throw new CheckpointException(path, $"'{name}' does not fit the architecture in its manifest ({problems.Count} problems: {shown}{(problems.Count > 8 ? "; ..." : string.Empty)}).");
-            }
-
-            using var noGrad = torch.no_grad();
-            foreach (var (key, tensor) in expected)
-            {
-                tensor.copy_(loaded[key]);
-            }
+            ModuleWeights.LoadCore(module, loaded, path);
+        }
+        catch (InvalidWeightsException ex)
+        {
+            throw new CheckpointException(path, $"'{name}' does not fit the architecture in its manifest: {ex.Message}", ex);
         }
         finally
         {
@@ -202,23 +148,5 @@ internal static class Checkpoint
                 tensor.Dispose();
             }
         }
-    }
-
-    private static bool ShapeEquals(long[] a, long[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoupleGen.Errors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Weights;
+
+/// <summary>Copies tensors from a weight file into a module, checking keys, shapes and values first.</summary>
+public static class ModuleWeights
+{
+    /// <summary>
+    /// Loads <paramref name="weights"/> into <paramref name="module"/> (on whatever device it is).
+    /// Nothing is copied unless every check passes.
+    /// </summary>
+    /// <param name="module">The target module.</param>
+    /// <param name="weights">The tensors, e.g. from <see cref="WeightFile.Load"/>.</param>
+    /// <param name="options">Key matching; <see langword="null"/> for <see cref="WeightLoadOptions.Default"/>.</param>
+    /// <exception cref="InvalidWeightsException">Keys are missing or unexpected (strict mode), shapes differ, or a tensor holds NaN or infinity; the message lists them and names the file.</exception>
+    public static void Load(nn.Module module, WeightDictionary weights, WeightLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(weights);
+        LoadCore(module, weights, weights.Source, options);
+    }
+
+    internal static void LoadCore(nn.Module module, IReadOnlyDictionary<string, Tensor> weights, string source, WeightLoadOptions? options = null)
+    {
+        options ??= WeightLoadOptions.Default;
+        var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (fileKey, tensor) in weights)
+        {
+            string key = options.StripPrefix is { Length: > 0 } prefix && fileKey.StartsWith(prefix, StringComparison.Ordinal) ? fileKey[prefix.Length..] : fileKey;
+            string? target = options.KeyMap is null ? key : options.KeyMap(key);
+            if (target is not null)
+            {
+                mapped[target] = tensor;
+            }
+        }
+
+        var expected = module.state_dict();
+        var problems = new List<string>();
+        foreach (var (key, tensor) in expected)
+        {
+            if (!mapped.TryGetValue(key, out Tensor? value))
+            {
+                if (options.Strict)
+                {
+                    problems.Add($"missing '{key}'");
+                }
+            }
+            else if (!value.shape.SequenceEqual(tensor.shape))
+            {
+                problems.Add($"'{key}' is [{string.Join(", ", value.shape)}], the module needs [{string.Join(", ", tensor.shape)}]");
+            }
+            else if (value.is_floating_point() && !torch.isfinite(value).all().item<bool>())
+            {
+                problems.Add($"'{key}' holds NaN or infinite values");
+            }
+        }
+
+        if (options.Strict)
+        {
+            problems.AddRange(mapped.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected '{k}'"));
+        }
+
+        if (problems.Count > 0)
+        {
+            string shown = string.Join("; ", problems.Take(10));
+            throw new InvalidWeightsException(source, $"the weights do not fit {module.GetName()} ({problems.Count} problems: {shown}{(problems.Count > 10 ? "; ..." : string.Empty)}).");
+        }
+
+        using var noGrad = torch.no_grad();
+        foreach (var (key, tensor) in expected)
+        {
+            if (mapped.TryGetValue(key, out Tensor? value))
+            {
+                tensor.copy_(value);
+            }
+        }
+    }
+}
