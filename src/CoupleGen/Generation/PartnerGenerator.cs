@@ -6,6 +6,7 @@ using CoupleGen.Imaging;
 using CoupleGen.Models;
 using CoupleGen.Native;
 using CoupleGen.Training;
+using CoupleGen.Weights;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;
@@ -73,8 +74,12 @@ public sealed class PartnerGenerator : IPartnerGenerator
     /// <inheritdoc/>
     public int ImageSize { get; }
 
-    /// <summary>Creates a generator from a checkpoint written by <see cref="Pix2PixTrainer"/>.</summary>
-    /// <param name="checkpointPath">The checkpoint file.</param>
+    /// <summary>
+    /// Creates a generator from a checkpoint written by <see cref="Pix2PixTrainer"/>, or from a
+    /// pytorch-CycleGAN-and-pix2pix generator file (<c>latest_net_G.pth</c>, zip or legacy, or the same
+    /// tensors as safetensors), whose architecture is inferred; its image size is 2^downsamplings.
+    /// </summary>
+    /// <param name="checkpointPath">The checkpoint or weight file.</param>
     /// <param name="options">How to run; <see langword="null"/> for <see cref="PartnerGeneratorOptions.Default"/>.</param>
     /// <param name="logger">Receives one line when ready; <see langword="null"/> for none.</param>
     /// <returns>A ready generator.</returns>
@@ -86,6 +91,21 @@ public sealed class PartnerGenerator : IPartnerGenerator
         options ??= PartnerGeneratorOptions.Default;
         options.Validate();
         CoupleGenRuntime.EnsureInitialized(logger);
+        if (IsPix2PixWeightFile(checkpointPath))
+        {
+            UnetGenerator pix2pix;
+            try
+            {
+                pix2pix = Pix2PixWeights.LoadGenerator(checkpointPath);
+            }
+            catch (InvalidWeightsException ex)
+            {
+                throw new CheckpointException(checkpointPath, ex.Message, ex);
+            }
+
+            return new PartnerGenerator(pix2pix, pix2pix.Options.MinimumImageSize, options, logger, checkpointPath);
+        }
+
         var (zip, manifest) = Checkpoint.Open(checkpointPath);
         using (zip)
         {
@@ -173,6 +193,23 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         disposed = true;
         generator.Dispose();
+    }
+
+    private static bool IsPix2PixWeightFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            return WeightFile.Detect(path) is WeightFormat.PyTorchZip or WeightFormat.PyTorchLegacy or WeightFormat.SafeTensors or WeightFormat.TorchSharp;
+        }
+        catch (InvalidWeightsException)
+        {
+            return false;
+        }
     }
 
     private void Prepare(ILogger? logger, string source)

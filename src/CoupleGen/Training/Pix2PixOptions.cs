@@ -40,6 +40,9 @@ public sealed record Pix2PixOptions
     /// <summary>Gets the weight of the L1 loss against the GAN loss (lambda, <c>--lambda_L1</c>). Default: 100.</summary>
     public double L1Weight { get; init; } = 100.0;
 
+    /// <summary>Gets the weight of the perceptual (VGG feature) loss in the generator's objective; 0 turns it off. When positive, the trainer must be given a <see cref="Losses.PerceptualLoss"/>. Default: 0 (the paper has none).</summary>
+    public double PerceptualWeight { get; init; }
+
     /// <summary>Gets the adversarial objective. Default: <see cref="GanMode.Vanilla"/>.</summary>
     public GanMode GanMode { get; init; } = GanMode.Vanilla;
 
@@ -90,6 +93,7 @@ public sealed record Pix2PixOptions
         Check(LoadSize >= ImageSize && LoadSize <= 8192, nameof(LoadSize), LoadSize, $"at least ImageSize ({ImageSize}) and at most 8192");
         Check(BatchSize is >= 1 and <= 4096, nameof(BatchSize), BatchSize, "between 1 and 4096");
         Check(double.IsFinite(L1Weight) && L1Weight >= 0, nameof(L1Weight), L1Weight, "finite and non-negative");
+        Check(double.IsFinite(PerceptualWeight) && PerceptualWeight >= 0, nameof(PerceptualWeight), PerceptualWeight, "finite and non-negative");
         Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "finite and positive");
         Check(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "in [0, 1)");
         Check(Beta2 is >= 0 and < 1, nameof(Beta2), Beta2, "in [0, 1)");

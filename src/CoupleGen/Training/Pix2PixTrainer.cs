@@ -43,14 +43,31 @@ public sealed class Pix2PixTrainer : IDisposable
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     /// <exception cref="NativeRuntimeException">libtorch cannot be loaded.</exception>
     public Pix2PixTrainer(Pix2PixOptions? options = null, ILogger? logger = null)
-        : this(options ?? new Pix2PixOptions(), logger, seedOverride: null)
+        : this(options ?? new Pix2PixOptions(), logger, seedOverride: null, perceptualLoss: null)
     {
     }
 
-    private Pix2PixTrainer(Pix2PixOptions options, ILogger? logger, int? seedOverride)
+    /// <summary>Initializes a new instance of the <see cref="Pix2PixTrainer"/> class that adds a perceptual loss to the generator's objective.</summary>
+    /// <param name="options">The run's settings; <see cref="Pix2PixOptions.PerceptualWeight"/> weighs the perceptual loss.</param>
+    /// <param name="perceptualLoss">The perceptual loss (its VGG is moved to the training device); <see langword="null"/> only when the weight is 0.</param>
+    /// <param name="logger">Receives progress lines; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">An option is invalid, or a perceptual weight is set without a perceptual loss.</exception>
+    /// <exception cref="NativeRuntimeException">libtorch cannot be loaded.</exception>
+    public Pix2PixTrainer(Pix2PixOptions options, PerceptualLoss? perceptualLoss, ILogger? logger = null)
+        : this(options, logger, seedOverride: null, perceptualLoss)
+    {
+    }
+
+    private Pix2PixTrainer(Pix2PixOptions options, ILogger? logger, int? seedOverride, PerceptualLoss? perceptualLoss)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.PerceptualWeight > 0 && perceptualLoss is null)
+        {
+            throw new ArgumentException($"PerceptualWeight is {options.PerceptualWeight} but no perceptual loss (VGG weights) was given; training will not silently run without it.", nameof(perceptualLoss));
+        }
+
+        PerceptualLoss = options.PerceptualWeight > 0 ? perceptualLoss : null;
         this.logger = logger ?? NullLogger.Instance;
         CoupleGenRuntime.EnsureInitialized(this.logger);
         Seed = seedOverride ?? options.Seed ?? Random.Shared.Next();
@@ -64,6 +81,7 @@ public sealed class Pix2PixTrainer : IDisposable
         Discriminator = new PatchDiscriminator(options.Discriminator);
         Generator.to(Device);
         Discriminator.to(Device);
+        PerceptualLoss?.Features.to(Device);
         generatorOptimizer = torch.optim.Adam(Generator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
         discriminatorOptimizer = torch.optim.Adam(Discriminator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
     }
@@ -83,6 +101,9 @@ public sealed class Pix2PixTrainer : IDisposable
     /// <summary>Gets the discriminator being trained.</summary>
     public PatchDiscriminator Discriminator { get; }
 
+    /// <summary>Gets the perceptual loss in use, or <see langword="null"/> when <see cref="Pix2PixOptions.PerceptualWeight"/> is 0.</summary>
+    public PerceptualLoss? PerceptualLoss { get; }
+
     /// <summary>Gets the number of optimisation steps completed, including those before a resume.</summary>
     public long Step { get; private set; }
 
@@ -94,9 +115,10 @@ public sealed class Pix2PixTrainer : IDisposable
     /// <param name="configure">Changes to the stored options (e.g. more epochs, a new checkpoint path); <see langword="null"/> for none. The architecture must stay the same.</param>
     /// <param name="device">The device to continue on; <see langword="null"/> for CUDA when available, else the CPU.</param>
     /// <param name="logger">Receives progress lines; <see langword="null"/> for none.</param>
+    /// <param name="perceptualLoss">The perceptual loss, when the run uses one (VGG weights are not stored in checkpoints).</param>
     /// <returns>A trainer whose next step is the one after the checkpoint's.</returns>
     /// <exception cref="CheckpointException">The file is missing, corrupt, not a checkpoint, or does not fit its own options.</exception>
-    public static Pix2PixTrainer Resume(string path, Func<Pix2PixOptions, Pix2PixOptions>? configure = null, Device? device = null, ILogger? logger = null)
+    public static Pix2PixTrainer Resume(string path, Func<Pix2PixOptions, Pix2PixOptions>? configure = null, Device? device = null, ILogger? logger = null, PerceptualLoss? perceptualLoss = null)
     {
         var (zip, manifest) = Checkpoint.Open(path);
         using (zip)
@@ -111,7 +133,7 @@ public sealed class Pix2PixTrainer : IDisposable
                 }
             }
 
-            var trainer = new Pix2PixTrainer(options, logger, manifest.Seed);
+            var trainer = new Pix2PixTrainer(options, logger, manifest.Seed, perceptualLoss);
             try
             {
                 trainer.Restore(path, zip, manifest);
@@ -163,11 +185,17 @@ public sealed class Pix2PixTrainer : IDisposable
         Tensor lossGGan = GanLoss.Compute(Discriminator.call(fakeAB), targetIsReal: true, Options.GanMode);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
         Tensor lossG = lossGGan + (lossGL1 * Options.L1Weight);
+        Tensor? lossGPerceptual = PerceptualLoss?.Compute(fakeB, realB);
+        if (lossGPerceptual is not null)
+        {
+            lossG = lossG + (lossGPerceptual * Options.PerceptualWeight);
+        }
+
         lossG.backward();
         generatorOptimizer.step();
         SetRequiresGrad(Discriminator, true);
 
-        return new TrainingStepLosses(lossD.item<float>(), lossGGan.item<float>(), lossGL1.item<float>());
+        return new TrainingStepLosses(lossD.item<float>(), lossGGan.item<float>(), lossGL1.item<float>(), lossGPerceptual?.item<float>() ?? 0);
     }
 
     /// <summary>

@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using CoupleGen.Models.Vgg;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Losses;
+
+/// <summary>
+/// A feature (perceptual) loss: the weighted sum over the VGG taps of the distance between the
+/// features of the generated and the target image. Target features carry no gradient; the VGG is
+/// frozen. The caller owns the <see cref="VggFeatures"/> and disposes it.
+/// </summary>
+public sealed class PerceptualLoss
+{
+    private readonly double[] tapWeights;
+
+    /// <summary>Initializes a new instance of the <see cref="PerceptualLoss"/> class.</summary>
+    /// <param name="features">A VGG with real weights, e.g. from <see cref="VggFeatures.FromWeights"/>.</param>
+    /// <param name="distance">How feature maps are compared. Default: mean squared error.</param>
+    /// <param name="tapWeights">One weight per tap of <paramref name="features"/>; <see langword="null"/> for 1 each.</param>
+    /// <exception cref="ArgumentException">The weights do not match the taps.</exception>
+    public PerceptualLoss(VggFeatures features, PerceptualDistance distance = PerceptualDistance.MeanSquaredError, IReadOnlyList<double>? tapWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        Features = features;
+        Distance = distance;
+        int taps = features.Options.Taps.Count;
+        this.tapWeights = tapWeights is null ? Array.ConvertAll(new double[taps], _ => 1.0) : new List<double>(tapWeights).ToArray();
+        if (this.tapWeights.Length != taps)
+        {
+            throw new ArgumentException($"{this.tapWeights.Length} tap weights were given for {taps} taps.", nameof(tapWeights));
+        }
+    }
+
+    /// <summary>Gets the feature network.</summary>
+    public VggFeatures Features { get; }
+
+    /// <summary>Gets how feature maps are compared.</summary>
+    public PerceptualDistance Distance { get; }
+
+    /// <summary>Computes the loss of <paramref name="generated"/> against <paramref name="target"/>, both [N, 3, H, W] in the VGG's input range.</summary>
+    /// <param name="generated">The generator's output; gradients flow back into it.</param>
+    /// <param name="target">The real images.</param>
+    /// <returns>A scalar tensor.</returns>
+    public Tensor Compute(Tensor generated, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        ArgumentNullException.ThrowIfNull(target);
+        using var scope = NewDisposeScope();
+        Tensor[] real;
+        using (torch.no_grad())
+        {
+            real = Features.call(target);
+        }
+
+        Tensor[] fake = Features.call(generated);
+        Tensor total = torch.zeros(Array.Empty<long>(), device: generated.device);
+        for (int i = 0; i < fake.Length; i++)
+        {
+            Tensor distance = Distance == PerceptualDistance.MeanSquaredError
+                ? nn.functional.mse_loss(fake[i], real[i])
+                : nn.functional.l1_loss(fake[i], real[i]);
+            total = total + (distance * tapWeights[i]);
+        }
+
+        return total.MoveToOuterDisposeScope();
+    }
+}
