@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using CoupleGen.Data;
+using CoupleGen.Evaluation;
 using CoupleGen.Generation;
 using CoupleGen.Models;
 using CoupleGen.Training;
@@ -58,9 +59,10 @@ internal static class DemoCommand
         Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; checkpoint: {options.CheckpointPath}");
         using var generator = PartnerGenerator.FromCheckpoint(options.CheckpointPath);
         string sheet = Path.Combine(output, "contact-sheet.png");
-        var (model, identity) = HeldOutReport.Run(generator, heldOut, PairDirection.AToB, sheet);
-        Console.WriteLine($"Held-out L1 on {heldOut.Count} unseen faces: model {model:F4}, identity baseline {identity:F4} (lower is better).");
-        Console.WriteLine($"Contact sheet (input | generated | target): {sheet}");
+        var report = QualityEvaluator.Evaluate(generator, heldOut, train, new QualityEvaluationOptions { Direction = PairDirection.AToB, ContactSheetPath = sheet });
+        Console.WriteLine(report.ToMarkdown());
+        Console.WriteLine($"Held-out L1 on {heldOut.Count} unseen faces: model {report.Rows[0].L1:F4}, identity baseline {report.Rows[1].L1:F4} (lower is better).");
+        Console.WriteLine($"Contact sheet (input | generated | target | mean partner): {sheet}");
         return 0;
     }
 }

@@ -19,6 +19,7 @@ try
         "demo" => DemoCommand.Run(arguments, cancel.Token),
         "train" => TrainCommand.Run(arguments, cancel.Token),
         "generate" => GenerateCommand.Run(arguments),
+        "evaluate" => EvaluateCommand.Run(arguments),
         "help" or "--help" or "-h" => Usage.Print(Console.Out),
         _ => throw new UsageException($"Unknown command '{arguments.Command}'."),
     };

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using CoupleGen.Data;
+using CoupleGen.Evaluation;
 using CoupleGen.Generation;
 using CoupleGen.Models;
 using CoupleGen.Training;
@@ -12,6 +13,13 @@ namespace CoupleGen.Demo;
 /// <summary>Trains on a folder of side-by-side couple images and reports on held-out couples.</summary>
 internal static class TrainCommand
 {
+    public static PairDirection ParseDirection(string? text) => (text ?? "BtoA").ToUpperInvariant() switch
+    {
+        "BTOA" => PairDirection.BToA,
+        "ATOB" => PairDirection.AToB,
+        _ => throw new UsageException($"--direction is AtoB or BtoA, not '{text}'."),
+    };
+
     public static int Run(Arguments arguments, CancellationToken cancellationToken)
     {
         string data = arguments.Required("data");
@@ -25,12 +33,7 @@ internal static class TrainCommand
         int checkpointEvery = arguments.Int("checkpoint-every", 500);
         int seed = arguments.Int("seed", 0);
         string? resume = arguments.Text("resume");
-        PairDirection direction = (arguments.Text("direction") ?? "BtoA").ToUpperInvariant() switch
-        {
-            "BTOA" => PairDirection.BToA,
-            "ATOB" => PairDirection.AToB,
-            string other => throw new UsageException($"--direction is AtoB or BtoA, not '{other}'."),
-        };
+        PairDirection direction = ParseDirection(arguments.Text("direction"));
         arguments.RejectUnknown();
 
         using var logging = Logging.Create();
@@ -68,10 +71,8 @@ internal static class TrainCommand
         }
 
         using var generator = PartnerGenerator.FromCheckpoint(checkpoint);
-        string sheet = Path.Combine(output, "contact-sheet.png");
-        var (model, identity) = HeldOutReport.Run(generator, heldOut, direction, sheet);
-        Console.WriteLine($"Held-out L1 on {heldOut.Count} pairs: model {model:F4}, identity baseline {identity:F4}.");
-        Console.WriteLine($"Checkpoint: {checkpoint}; contact sheet (input | generated | real): {sheet}");
+        EvaluateCommand.Report(generator, train, heldOut, direction, output);
+        Console.WriteLine($"Checkpoint: {checkpoint}");
         return 0;
     }
 }

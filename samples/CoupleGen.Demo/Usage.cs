@@ -20,7 +20,12 @@ internal static class Usage
             did. Holds out whole couples, writes DIR/couplegen.ckpt and DIR/contact-sheet.png.
 
         couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR
-            Generates the partner of each input image.
+            Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
+
+        couplegen evaluate --checkpoint FILE --data DIR [--out DIR] [--hold-out 6] [--direction BtoA]
+            Scores the model on the held-out couples (the same split train uses): L1, PSNR, SSIM next
+            to the identity and mean-partner baselines; writes quality.md, quality.json and
+            contact-sheet.png (input | generated | real | mean partner) to DIR (default out/evaluate).
         """;
 
     public static int Print(TextWriter writer)

@@ -1,0 +1,31 @@
+using System;
+using CoupleGen.Models.Vgg;
+using CoupleGen.Training;
+
+namespace CoupleGen.Evaluation;
+
+/// <summary>How <see cref="QualityEvaluator.Evaluate"/> reads pairs and what it writes.</summary>
+public sealed record QualityEvaluationOptions
+{
+    /// <summary>Gets which half of a pair is the input. Default: <see cref="PairDirection.BToA"/> (CoupleGenerator's layout).</summary>
+    public PairDirection Direction { get; init; } = PairDirection.BToA;
+
+    /// <summary>Gets a VGG for the perceptual distance column, or <see langword="null"/> to leave it out (no VGG weights ship with CoupleGen). Default: <see langword="null"/>.</summary>
+    public VggFeatures? Perceptual { get; init; }
+
+    /// <summary>Gets where to write a contact sheet (input | generated | real | mean partner), or <see langword="null"/> for none. Default: <see langword="null"/>.</summary>
+    public string? ContactSheetPath { get; init; }
+
+    /// <summary>Gets the most rows the contact sheet shows. Default: 8.</summary>
+    public int ContactSheetRows { get; init; } = 8;
+
+    /// <summary>Checks every value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void Validate()
+    {
+        if (ContactSheetRows is < 1 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ContactSheetRows), ContactSheetRows, "ContactSheetRows must be between 1 and 1000.");
+        }
+    }
+}

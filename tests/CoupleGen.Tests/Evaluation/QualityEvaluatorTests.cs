@@ -1,0 +1,39 @@
+using System.IO;
+using System.Linq;
+using CoupleGen.Data;
+using CoupleGen.Evaluation;
+using CoupleGen.Generation;
+using CoupleGen.Training;
+using SixLabors.ImageSharp;
+using TorchSharp;
+using Xunit;
+
+namespace CoupleGen.Tests.Evaluation;
+
+public class QualityEvaluatorTests
+{
+    [Fact]
+    public void ReportsTheModelNextToBothBaselinesAndWritesASheet()
+    {
+        using var trainer = new Pix2PixTrainer(TestData.TinyOptions());
+        using var generator = new PartnerGenerator(trainer.Generator, 32, new PartnerGeneratorOptions { Device = torch.CPU });
+        var train = new SyntheticCoupleDataset(6, 32, seed: 1);
+        var heldOut = new SyntheticCoupleDataset(3, 32, seed: 2);
+        string sheet = Path.Combine(TestData.NewFolder(), "sheet.png");
+
+        QualityReport report = QualityEvaluator.Evaluate(generator, heldOut, train, new QualityEvaluationOptions { Direction = PairDirection.AToB, ContactSheetPath = sheet });
+
+        Assert.Equal(new[] { "model", "identity", "mean partner" }, report.Rows.Select(r => r.Method));
+        double identity = Enumerable.Range(0, 3).Average(i =>
+        {
+            using var pair = heldOut.GetPair(i);
+            return ImageMetrics.L1(pair.A, pair.B);
+        });
+        Assert.Equal(identity, report.Rows[1].L1, 4);
+        Assert.All(report.Rows, r => Assert.Null(r.Perceptual));
+        Assert.Contains("| identity |", report.ToMarkdown(), System.StringComparison.Ordinal);
+        Assert.Contains("\"Method\": \"mean partner\"", report.ToJson(), System.StringComparison.Ordinal);
+        using var written = Image.Load(sheet);
+        Assert.True(written.Width > 4 * 128);
+    }
+}
