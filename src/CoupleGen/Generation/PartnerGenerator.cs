@@ -26,7 +26,7 @@ namespace CoupleGen.Generation;
 /// </summary>
 public sealed class PartnerGenerator : IPartnerGenerator
 {
-    private readonly UnetGenerator generator;
+    private readonly nn.Module<Tensor, Tensor> generator;
     private readonly PartnerGeneratorOptions options;
     private readonly Device device;
     private bool disposed;
@@ -50,19 +50,11 @@ public sealed class PartnerGenerator : IPartnerGenerator
         ImageSize = imageSize;
         device = DeviceSelector.Resolve(this.options.Device);
         this.generator = new UnetGenerator(generator.Options);
-        using (var noGrad = torch.no_grad())
-        {
-            var source = generator.state_dict();
-            foreach (var (key, tensor) in this.generator.state_dict())
-            {
-                tensor.copy_(source[key]);
-            }
-        }
-
+        CopyWeights(generator, this.generator);
         Prepare(logger, "a model in memory");
     }
 
-    private PartnerGenerator(UnetGenerator loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source)
+    private PartnerGenerator(nn.Module<Tensor, Tensor> loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source)
     {
         this.options = options;
         ImageSize = imageSize;
@@ -73,6 +65,21 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <inheritdoc/>
     public int ImageSize { get; }
+
+    /// <summary>Creates a generator with a copy of a trainer's current generator weights (either recipe).</summary>
+    /// <param name="trainer">The trainer; it is not changed.</param>
+    /// <param name="options">How to run; <see langword="null"/> for <see cref="PartnerGeneratorOptions.Default"/>.</param>
+    /// <param name="logger">Receives one line when ready; <see langword="null"/> for none.</param>
+    /// <returns>A ready generator at the trainer's image size.</returns>
+    public static PartnerGenerator FromTrainer(Pix2PixTrainer trainer, PartnerGeneratorOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        options ??= PartnerGeneratorOptions.Default;
+        options.Validate();
+        var copy = Pix2PixTrainer.CreateGenerator(trainer.Options);
+        CopyWeights(trainer.Generator, copy);
+        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer");
+    }
 
     /// <summary>
     /// Creates a generator from a checkpoint written by <see cref="Pix2PixTrainer"/>, or from a
@@ -109,7 +116,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         var (zip, manifest) = Checkpoint.Open(checkpointPath);
         using (zip)
         {
-            var generator = new UnetGenerator(manifest.Options.Generator);
+            var generator = Pix2PixTrainer.CreateGenerator(manifest.Options);
             try
             {
                 Checkpoint.LoadStateDict(checkpointPath, zip, Checkpoint.GeneratorEntry, generator);
@@ -193,6 +200,16 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         disposed = true;
         generator.Dispose();
+    }
+
+    private static void CopyWeights(nn.Module source, nn.Module target)
+    {
+        using var noGrad = torch.no_grad();
+        var weights = source.state_dict();
+        foreach (var (key, tensor) in target.state_dict())
+        {
+            tensor.copy_(weights[key]);
+        }
     }
 
     private static bool IsPix2PixWeightFile(string path)

@@ -11,9 +11,10 @@ namespace CoupleGen.Losses;
 /// features of the generated and the target image. Target features carry no gradient; the VGG is
 /// frozen. The caller owns the <see cref="VggFeatures"/> and disposes it.
 /// </summary>
-public sealed class PerceptualLoss
+public sealed class PerceptualLoss : IDisposable
 {
     private readonly double[] tapWeights;
+    private readonly bool ownsFeatures;
 
     /// <summary>Initializes a new instance of the <see cref="PerceptualLoss"/> class.</summary>
     /// <param name="features">A VGG with real weights, e.g. from <see cref="VggFeatures.FromWeights"/>.</param>
@@ -31,6 +32,33 @@ public sealed class PerceptualLoss
         {
             throw new ArgumentException($"{this.tapWeights.Length} tap weights were given for {taps} taps.", nameof(tapWeights));
         }
+    }
+
+    /// <summary>
+    /// Creates the original CoupleGenerator's feature loss F from VGG16 weights (tensorflow-vgg's
+    /// <c>vgg16.npy</c> as the original used, or any format <see cref="VggFeatures.FromWeights"/> reads):
+    /// taps relu3_1, relu3_2 and relu3_3 summed, distance <see cref="PerceptualDistance.CoupleGenerator"/>.
+    /// </summary>
+    /// <param name="vgg16">The VGG16 weights.</param>
+    /// <param name="reproduceRangeQuirk">Feed [-1, 1] images into the [0, 1] pipeline as the original did (default), or convert them correctly.</param>
+    /// <returns>A loss that owns (and disposes) its VGG.</returns>
+    /// <exception cref="Errors.InvalidWeightsException">The weights are not VGG16's.</exception>
+    public static PerceptualLoss ForCoupleGenerator(Weights.WeightDictionary vgg16, bool reproduceRangeQuirk = true)
+    {
+        ArgumentNullException.ThrowIfNull(vgg16);
+        var options = new VggFeatureOptions
+        {
+            Taps = new[] { "relu3_1", "relu3_2", "relu3_3" },
+            Convention = vgg16.ContainsKey("conv1_1.0") ? VggInputConvention.Caffe : VggInputConvention.Torchvision,
+            InputInMinusOneToOne = !reproduceRangeQuirk,
+        };
+        return new PerceptualLoss(VggFeatures.FromWeights(vgg16, options), PerceptualDistance.CoupleGenerator, ownsFeatures: true);
+    }
+
+    internal PerceptualLoss(VggFeatures features, PerceptualDistance distance, bool ownsFeatures)
+        : this(features, distance)
+    {
+        this.ownsFeatures = ownsFeatures;
     }
 
     /// <summary>Gets the feature network.</summary>
@@ -55,6 +83,12 @@ public sealed class PerceptualLoss
         }
 
         Tensor[] fake = Features.call(generated);
+        if (Distance == PerceptualDistance.CoupleGenerator)
+        {
+            Tensor difference = Sum(real) - Sum(fake);
+            return difference.square().sum().mul(0.5).sqrt().MoveToOuterDisposeScope();
+        }
+
         Tensor total = torch.zeros(Array.Empty<long>(), device: generated.device);
         for (int i = 0; i < fake.Length; i++)
         {
@@ -65,5 +99,30 @@ public sealed class PerceptualLoss
         }
 
         return total.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Disposes the VGG if this loss created it.</summary>
+    public void Dispose()
+    {
+        if (ownsFeatures)
+        {
+            Features.Dispose();
+        }
+    }
+
+    private static Tensor Sum(Tensor[] maps)
+    {
+        Tensor sum = maps[0];
+        for (int i = 1; i < maps.Length; i++)
+        {
+            if (!maps[i].shape.AsSpan().SequenceEqual(sum.shape))
+            {
+                throw new InvalidOperationException("The CoupleGenerator distance sums the tapped maps, so they must have one shape (taps of one VGG block).");
+            }
+
+            sum = sum + maps[i];
+        }
+
+        return sum;
     }
 }

@@ -13,6 +13,52 @@ namespace CoupleGen.Training;
 /// </summary>
 public sealed record Pix2PixOptions
 {
+    /// <summary>
+    /// Gets the original CoupleGenerator recipe, exactly (train.py defaults): 512x512, no augmentation,
+    /// input = right half (<see cref="PairDirection.BToA"/>), batch 1, 50 epochs at a constant rate,
+    /// WGAN with clipping at 0.02, TensorFlow RMSProp (lr 2e-4, decay 0.5, epsilon 1e-10), and
+    /// L_G = 1 GAN + 10 L1 + 1e-5 TV + 1e-4 F. F needs a <see cref="Losses.PerceptualLoss"/> built with
+    /// <see cref="Losses.PerceptualLoss.ForCoupleGenerator"/>; set <see cref="PerceptualWeight"/> to 0 to train without VGG weights.
+    /// </summary>
+    public static Pix2PixOptions CoupleGeneratorRecipe { get; } = new()
+    {
+        Recipe = TrainingRecipe.CoupleGenerator,
+        ImageSize = 512,
+        LoadSize = 512,
+        RandomCrop = false,
+        RandomFlip = false,
+        Direction = PairDirection.BToA,
+        BatchSize = 1,
+        GanWeight = 1.0,
+        L1Weight = 10.0,
+        TotalVariationWeight = 1e-5,
+        PerceptualWeight = 1e-4,
+        LearningRate = 2e-4,
+        Epochs = 50,
+        DecayEpochs = 0,
+    };
+
+    /// <summary>Gets the training procedure. Default: <see cref="TrainingRecipe.Pix2Pix"/>.</summary>
+    public TrainingRecipe Recipe { get; init; } = TrainingRecipe.Pix2Pix;
+
+    /// <summary>Gets the generator of the <see cref="TrainingRecipe.CoupleGenerator"/> recipe (ignored by pix2pix). Default: the original's.</summary>
+    public Models.CoupleGenerator.CoupleGeneratorUnetOptions CoupleGeneratorNetwork { get; init; } = new();
+
+    /// <summary>Gets the weight of the generator's adversarial loss. Default: 1.</summary>
+    public double GanWeight { get; init; } = 1.0;
+
+    /// <summary>Gets the weight of the total-variation loss (Σdy² + Σdx²)/√2 on the generated images; 0 turns it off. Default: 0 (pix2pix has none).</summary>
+    public double TotalVariationWeight { get; init; }
+
+    /// <summary>Gets the bound to which the discriminator's weights are clipped after each step in the CoupleGenerator (WGAN) recipe. Default: 0.02.</summary>
+    public double WeightClip { get; init; } = 0.02;
+
+    /// <summary>Gets RMSProp's decay in the CoupleGenerator recipe (the original passed beta1 = 0.5 here). Default: 0.5.</summary>
+    public double RmsPropDecay { get; init; } = 0.5;
+
+    /// <summary>Gets RMSProp's epsilon in the CoupleGenerator recipe (TensorFlow's default). Default: 1e-10.</summary>
+    public double RmsPropEpsilon { get; init; } = 1e-10;
+
     /// <summary>Gets the generator architecture. Default: <see cref="UnetGeneratorOptions.Default"/> (unet_256).</summary>
     public UnetGeneratorOptions Generator { get; init; } = UnetGeneratorOptions.Default;
 
@@ -93,6 +139,12 @@ public sealed record Pix2PixOptions
         Check(LoadSize >= ImageSize && LoadSize <= 8192, nameof(LoadSize), LoadSize, $"at least ImageSize ({ImageSize}) and at most 8192");
         Check(BatchSize is >= 1 and <= 4096, nameof(BatchSize), BatchSize, "between 1 and 4096");
         Check(double.IsFinite(L1Weight) && L1Weight >= 0, nameof(L1Weight), L1Weight, "finite and non-negative");
+        Check(Enum.IsDefined(Recipe), nameof(Recipe), Recipe, "a defined recipe");
+        Check(double.IsFinite(GanWeight) && GanWeight >= 0, nameof(GanWeight), GanWeight, "finite and non-negative");
+        Check(double.IsFinite(TotalVariationWeight) && TotalVariationWeight >= 0, nameof(TotalVariationWeight), TotalVariationWeight, "finite and non-negative");
+        Check(double.IsFinite(WeightClip) && WeightClip > 0, nameof(WeightClip), WeightClip, "finite and positive");
+        Check(RmsPropDecay is >= 0 and < 1, nameof(RmsPropDecay), RmsPropDecay, "in [0, 1)");
+        Check(double.IsFinite(RmsPropEpsilon) && RmsPropEpsilon > 0, nameof(RmsPropEpsilon), RmsPropEpsilon, "finite and positive");
         Check(double.IsFinite(PerceptualWeight) && PerceptualWeight >= 0, nameof(PerceptualWeight), PerceptualWeight, "finite and non-negative");
         Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "finite and positive");
         Check(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "in [0, 1)");
@@ -105,6 +157,19 @@ public sealed record Pix2PixOptions
         Check(LogInterval >= 1, nameof(LogInterval), LogInterval, "at least 1");
         Check(Enum.IsDefined(Direction), nameof(Direction), Direction, "a defined direction");
         Check(Enum.IsDefined(GanMode), nameof(GanMode), GanMode, "a defined GAN mode");
+
+        if (Recipe == TrainingRecipe.CoupleGenerator)
+        {
+            ArgumentNullException.ThrowIfNull(CoupleGeneratorNetwork, nameof(CoupleGeneratorNetwork));
+            CoupleGeneratorNetwork.Validate();
+            int minimum = 1 << CoupleGeneratorNetwork.Downsamplings;
+            if (ImageSize % minimum != 0 || ImageSize < 2 * minimum)
+            {
+                throw new ArgumentException($"ImageSize {ImageSize} must be a multiple of {minimum}, and at least {2 * minimum} so that the bottleneck's batch norm sees more than one value, for the CoupleGenerator U-Net with {CoupleGeneratorNetwork.Downsamplings} downsamplings.", nameof(ImageSize));
+            }
+
+            return;
+        }
 
         if (ImageSize % Generator.MinimumImageSize != 0)
         {

@@ -9,6 +9,8 @@ using CoupleGen.Errors;
 using CoupleGen.Imaging;
 using CoupleGen.Losses;
 using CoupleGen.Models;
+using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Training.Optimizers;
 using CoupleGen.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,8 +33,8 @@ namespace CoupleGen.Training;
 public sealed class Pix2PixTrainer : IDisposable
 {
     private readonly ILogger logger;
-    private readonly Adam generatorOptimizer;
-    private readonly Adam discriminatorOptimizer;
+    private readonly IStepOptimizer generatorOptimizer;
+    private readonly IStepOptimizer discriminatorOptimizer;
     private int[]? permutation;
     private int permutationEpoch = -1;
     private bool disposed;
@@ -77,13 +79,20 @@ public sealed class Pix2PixTrainer : IDisposable
         // Build and initialize on the CPU with the run's seed, then move: the same seed gives the same
         // weights on every device.
         torch.manual_seed(Seed);
-        Generator = new UnetGenerator(options.Generator);
-        Discriminator = new PatchDiscriminator(options.Discriminator);
+        (Generator, Discriminator) = CreateNetworks(options);
         Generator.to(Device);
         Discriminator.to(Device);
         PerceptualLoss?.Features.to(Device);
-        generatorOptimizer = torch.optim.Adam(Generator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
-        discriminatorOptimizer = torch.optim.Adam(Discriminator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
+        if (options.Recipe == TrainingRecipe.CoupleGenerator)
+        {
+            generatorOptimizer = new TensorFlowRmsProp(Generator.parameters(), options.LearningRate, options.RmsPropDecay, options.RmsPropEpsilon);
+            discriminatorOptimizer = new TensorFlowRmsProp(Discriminator.parameters(), options.LearningRate, options.RmsPropDecay, options.RmsPropEpsilon);
+        }
+        else
+        {
+            generatorOptimizer = new AdamStep(Generator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
+            discriminatorOptimizer = new AdamStep(Discriminator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
+        }
     }
 
     /// <summary>Gets the run's settings, with <see cref="Pix2PixOptions.Seed"/> set to the seed in use.</summary>
@@ -95,11 +104,11 @@ public sealed class Pix2PixTrainer : IDisposable
     /// <summary>Gets the device the networks live on.</summary>
     public Device Device { get; }
 
-    /// <summary>Gets the generator being trained.</summary>
-    public UnetGenerator Generator { get; }
+    /// <summary>Gets the generator being trained: a <see cref="UnetGenerator"/> (pix2pix) or a <see cref="CoupleGeneratorUnet"/>.</summary>
+    public nn.Module<Tensor, Tensor> Generator { get; }
 
-    /// <summary>Gets the discriminator being trained.</summary>
-    public PatchDiscriminator Discriminator { get; }
+    /// <summary>Gets the discriminator being trained: a <see cref="PatchDiscriminator"/> (pix2pix) or a <see cref="CoupleGeneratorDiscriminator"/>.</summary>
+    public nn.Module<Tensor, Tensor> Discriminator { get; }
 
     /// <summary>Gets the perceptual loss in use, or <see langword="null"/> when <see cref="Pix2PixOptions.PerceptualWeight"/> is 0.</summary>
     public PerceptualLoss? PerceptualLoss { get; }
@@ -108,7 +117,7 @@ public sealed class Pix2PixTrainer : IDisposable
     public long Step { get; private set; }
 
     /// <summary>Gets the current learning rate of both optimizers.</summary>
-    public double LearningRate => generatorOptimizer.ParamGroups.First().LearningRate;
+    public double LearningRate => generatorOptimizer.LearningRate;
 
     /// <summary>Continues a run from a checkpoint written by <see cref="SaveCheckpoint"/> or by <see cref="Train"/>.</summary>
     /// <param name="path">The checkpoint file.</param>
@@ -170,21 +179,34 @@ public sealed class Pix2PixTrainer : IDisposable
         Tensor realA = input.to(Device);
         Tensor realB = target.to(Device);
         Tensor fakeB = Generator.call(realA);
+        bool wasserstein = Options.Recipe == TrainingRecipe.CoupleGenerator;
 
         SetRequiresGrad(Discriminator, true);
-        discriminatorOptimizer.zero_grad();
+        discriminatorOptimizer.ZeroGrad();
         Tensor fakeAB = torch.cat(new[] { realA, fakeB }, 1);
-        Tensor lossDFake = GanLoss.Compute(Discriminator.call(fakeAB.detach()), targetIsReal: false, Options.GanMode);
-        Tensor lossDReal = GanLoss.Compute(Discriminator.call(torch.cat(new[] { realA, realB }, 1)), targetIsReal: true, Options.GanMode);
-        Tensor lossD = (lossDFake + lossDReal) * 0.5;
+        Tensor predictFake = Discriminator.call(fakeAB.detach());
+        Tensor predictReal = Discriminator.call(torch.cat(new[] { realA, realB }, 1));
+        Tensor lossD = wasserstein
+            ? predictFake.mean() - predictReal.mean()
+            : (GanLoss.Compute(predictFake, targetIsReal: false, Options.GanMode) + GanLoss.Compute(predictReal, targetIsReal: true, Options.GanMode)) * 0.5;
         lossD.backward();
-        discriminatorOptimizer.step();
+        discriminatorOptimizer.Step();
+        if (wasserstein)
+        {
+            ClipWeights(Discriminator, Options.WeightClip);
+        }
 
         SetRequiresGrad(Discriminator, false);
-        generatorOptimizer.zero_grad();
-        Tensor lossGGan = GanLoss.Compute(Discriminator.call(fakeAB), targetIsReal: true, Options.GanMode);
+        generatorOptimizer.ZeroGrad();
+        Tensor predictFakeForG = Discriminator.call(fakeAB);
+        Tensor lossGGan = wasserstein ? -predictFakeForG.mean() : GanLoss.Compute(predictFakeForG, targetIsReal: true, Options.GanMode);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
-        Tensor lossG = lossGGan + (lossGL1 * Options.L1Weight);
+        Tensor lossG = (lossGGan * Options.GanWeight) + (lossGL1 * Options.L1Weight);
+        if (Options.TotalVariationWeight > 0)
+        {
+            lossG = lossG + (TotalVariation(fakeB) * Options.TotalVariationWeight);
+        }
+
         Tensor? lossGPerceptual = PerceptualLoss?.Compute(fakeB, realB);
         if (lossGPerceptual is not null)
         {
@@ -192,7 +214,7 @@ public sealed class Pix2PixTrainer : IDisposable
         }
 
         lossG.backward();
-        generatorOptimizer.step();
+        generatorOptimizer.Step();
         SetRequiresGrad(Discriminator, true);
 
         return new TrainingStepLosses(lossD.item<float>(), lossGGan.item<float>(), lossGL1.item<float>(), lossGPerceptual?.item<float>() ?? 0);
@@ -291,8 +313,8 @@ public sealed class Pix2PixTrainer : IDisposable
             Checkpoint.WriteManifest(zip, manifest);
             Checkpoint.WriteStateDict(zip, Checkpoint.GeneratorEntry, Generator);
             Checkpoint.WriteStateDict(zip, Checkpoint.DiscriminatorEntry, Discriminator);
-            Checkpoint.WriteEntry(zip, Checkpoint.GeneratorOptimizerEntry, s => WriteOptimizer(s, generatorOptimizer));
-            Checkpoint.WriteEntry(zip, Checkpoint.DiscriminatorOptimizerEntry, s => WriteOptimizer(s, discriminatorOptimizer));
+            Checkpoint.WriteEntry(zip, Checkpoint.GeneratorOptimizerEntry, generatorOptimizer.Save);
+            Checkpoint.WriteEntry(zip, Checkpoint.DiscriminatorOptimizerEntry, discriminatorOptimizer.Save);
             Checkpoint.WriteEntry(zip, Checkpoint.RandomStateEntry, s =>
             {
                 using Tensor state = torch.get_rng_state();
@@ -372,6 +394,34 @@ public sealed class Pix2PixTrainer : IDisposable
         Discriminator.Dispose();
     }
 
+    /// <summary>The original CoupleGenerator's total variation: (Σdy² + Σdx²) / √2 over the batch.</summary>
+    internal static Tensor TotalVariation(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        long h = images.shape[2], w = images.shape[3];
+        Tensor dy = images[.., .., 1..(int)h, ..] - images[.., .., ..(int)(h - 1), ..];
+        Tensor dx = images[.., .., .., 1..(int)w] - images[.., .., .., ..(int)(w - 1)];
+        return ((dy.square().sum() + dx.square().sum()) / Math.Sqrt(2)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Builds the generator a run with <paramref name="options"/> trains, freshly initialised on the CPU.</summary>
+    internal static nn.Module<Tensor, Tensor> CreateGenerator(Pix2PixOptions options) =>
+        options.Recipe == TrainingRecipe.CoupleGenerator ? new CoupleGeneratorUnet(options.CoupleGeneratorNetwork) : new UnetGenerator(options.Generator);
+
+    private static (nn.Module<Tensor, Tensor> Generator, nn.Module<Tensor, Tensor> Discriminator) CreateNetworks(Pix2PixOptions options) =>
+        options.Recipe == TrainingRecipe.CoupleGenerator
+            ? (CreateGenerator(options), new CoupleGeneratorDiscriminator(options.Discriminator.Filters, options.CoupleGeneratorNetwork.InputChannels + options.CoupleGeneratorNetwork.OutputChannels))
+            : (CreateGenerator(options), new PatchDiscriminator(options.Discriminator));
+
+    private static void ClipWeights(nn.Module module, double bound)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var parameter in module.parameters())
+        {
+            parameter.clamp_(-bound, bound);
+        }
+    }
+
     private static void SetRequiresGrad(nn.Module module, bool requiresGrad)
     {
         foreach (var parameter in module.parameters())
@@ -380,18 +430,20 @@ public sealed class Pix2PixTrainer : IDisposable
         }
     }
 
-    private static void WriteOptimizer(Stream stream, Adam optimizer)
-    {
-        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        optimizer.save_state_dict(writer);
-    }
-
     private void Restore(string path, System.IO.Compression.ZipArchive zip, Checkpoint.Manifest manifest)
     {
         Checkpoint.LoadStateDict(path, zip, Checkpoint.GeneratorEntry, Generator);
         Checkpoint.LoadStateDict(path, zip, Checkpoint.DiscriminatorEntry, Discriminator);
-        Checkpoint.ReadEntry(path, zip, Checkpoint.GeneratorOptimizerEntry, (s, _) => ReadOptimizer(path, s, generatorOptimizer));
-        Checkpoint.ReadEntry(path, zip, Checkpoint.DiscriminatorOptimizerEntry, (s, _) => ReadOptimizer(path, s, discriminatorOptimizer));
+        Checkpoint.ReadEntry(path, zip, Checkpoint.GeneratorOptimizerEntry, (s, _) =>
+        {
+            generatorOptimizer.Load(s, path);
+            return true;
+        });
+        Checkpoint.ReadEntry(path, zip, Checkpoint.DiscriminatorOptimizerEntry, (s, _) =>
+        {
+            discriminatorOptimizer.Load(s, path);
+            return true;
+        });
         Checkpoint.ReadEntry(path, zip, Checkpoint.RandomStateEntry, (s, length) =>
         {
             using Tensor state = torch.get_rng_state();
@@ -409,24 +461,6 @@ public sealed class Pix2PixTrainer : IDisposable
         Step = manifest.Step;
     }
 
-    private static bool ReadOptimizer(string path, Stream stream, Adam optimizer)
-    {
-        // TorchSharp's reader seeks; the zip entry stream cannot.
-        var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        buffer.Position = 0;
-        try
-        {
-            using var reader = new BinaryReader(buffer);
-            optimizer.load_state_dict(reader);
-            return true;
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
-        {
-            throw new CheckpointException(path, $"the optimizer state is corrupt or for another architecture ({ex.Message}).", ex);
-        }
-    }
-
     private void WriteCheckpointIfConfigured()
     {
         if (Options.CheckpointPath is { } path)
@@ -441,15 +475,8 @@ public sealed class Pix2PixTrainer : IDisposable
         // lr / (n_epochs_decay + 1) in the last epoch.
         double factor = 1.0 - (Math.Max(0, epoch + 1 - Options.Epochs) / (double)(Options.DecayEpochs + 1));
         double rate = Options.LearningRate * factor;
-        foreach (var group in generatorOptimizer.ParamGroups)
-        {
-            group.LearningRate = rate;
-        }
-
-        foreach (var group in discriminatorOptimizer.ParamGroups)
-        {
-            group.LearningRate = rate;
-        }
+        generatorOptimizer.LearningRate = rate;
+        discriminatorOptimizer.LearningRate = rate;
     }
 
     private int[] EpochOrder(int count, int epoch)

@@ -16,7 +16,7 @@ public class QualityEvaluatorTests
     public void ReportsTheModelNextToBothBaselinesAndWritesASheet()
     {
         using var trainer = new Pix2PixTrainer(TestData.TinyOptions());
-        using var generator = new PartnerGenerator(trainer.Generator, 32, new PartnerGeneratorOptions { Device = torch.CPU });
+        using var generator = PartnerGenerator.FromTrainer(trainer, new PartnerGeneratorOptions { Device = torch.CPU });
         var train = new SyntheticCoupleDataset(6, 32, seed: 1);
         var heldOut = new SyntheticCoupleDataset(3, 32, seed: 2);
         string sheet = Path.Combine(TestData.NewFolder(), "sheet.png");

@@ -22,7 +22,7 @@ public sealed class PartnerGeneratorTests : IDisposable
     public void Dispose() => trainer.Dispose();
 
     private PartnerGenerator FromTrainer(PartnerGeneratorOptions? options = null) =>
-        new(trainer.Generator, trainer.Options.ImageSize, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
+        PartnerGenerator.FromTrainer(trainer, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
 
     [Fact]
     public void MatchesTheTrainersEvaluationModeOutput()
@@ -153,6 +153,23 @@ public sealed class PartnerGeneratorTests : IDisposable
         new Image<Rgb24>(200, 200).SaveAsPng(large);
         var error = Assert.Throws<InvalidImageException>(() => generator.Generate(large, Path.Combine(folder, "l.png")));
         Assert.Contains("limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InMemoryUnetConstructorCopiesTheWeights()
+    {
+        using var unet = new CoupleGen.Models.UnetGenerator(new CoupleGen.Models.UnetGeneratorOptions { Downsamplings = 5, Filters = 8 });
+        using var fromUnet = new PartnerGenerator(unet, 32, new PartnerGeneratorOptions { Device = torch.CPU });
+        using var face = new SyntheticCoupleDataset(1, 32).GetPair(0);
+        using var before = fromUnet.Generate(face.A);
+        using (torch.no_grad())
+        {
+            unet.parameters().First().add_(1.0);
+        }
+
+        using var after = fromUnet.Generate(face.A);
+        Assert.Equal(Pixels(before), Pixels(after));
+        Assert.Throws<ArgumentException>(() => new PartnerGenerator(unet, 48));
     }
 
     [Fact]

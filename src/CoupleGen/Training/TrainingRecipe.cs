@@ -1,0 +1,14 @@
+namespace CoupleGen.Training;
+
+/// <summary>Which published training procedure <see cref="Pix2PixTrainer"/> follows (see docs/recipes.md).</summary>
+public enum TrainingRecipe
+{
+    /// <summary>The pix2pix paper: U-Net + PatchGAN with running batch-norm statistics, GAN (vanilla or least squares) + lambda x L1, Adam.</summary>
+    Pix2Pix,
+
+    /// <summary>
+    /// The original CoupleGenerator: its bias-free U-Net and sigmoid discriminator with batch-statistics norms,
+    /// WGAN losses with weight clipping, TensorFlow's RMSProp, and GAN + L1 + total variation + VGG feature losses.
+    /// </summary>
+    CoupleGenerator,
+}
