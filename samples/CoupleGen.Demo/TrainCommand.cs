@@ -4,7 +4,10 @@ using System.Threading;
 using CoupleGen.Data;
 using CoupleGen.Evaluation;
 using CoupleGen.Generation;
+using CoupleGen.Losses;
 using CoupleGen.Models;
+using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Weights;
 using CoupleGen.Training;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +23,12 @@ internal static class TrainCommand
         _ => throw new UsageException($"--direction is AtoB or BtoA, not '{text}'."),
     };
 
+    private static PerceptualLoss LoadFeatureLoss(string path)
+    {
+        using WeightDictionary weights = WeightFile.Load(path);
+        return PerceptualLoss.ForCoupleGenerator(weights);
+    }
+
     public static int Run(Arguments arguments, CancellationToken cancellationToken)
     {
         string data = arguments.Required("data");
@@ -33,6 +42,12 @@ internal static class TrainCommand
         int checkpointEvery = arguments.Int("checkpoint-every", 500);
         int seed = arguments.Int("seed", 0);
         string? resume = arguments.Text("resume");
+        string recipe = (arguments.Text("recipe") ?? "pix2pix").ToLowerInvariant();
+        string? vgg = arguments.Text("vgg");
+        if (recipe is not ("pix2pix" or "couplegenerator"))
+        {
+            throw new UsageException($"--recipe is pix2pix or couplegenerator, not '{recipe}'.");
+        }
         PairDirection direction = ParseDirection(arguments.Text("direction"));
         arguments.RejectUnknown();
 
@@ -42,29 +57,51 @@ internal static class TrainCommand
         string checkpoint = Path.Combine(output, "couplegen.ckpt");
         Console.WriteLine($"{all.Count} pairs in {data}: training on {train.Count}, holding out {heldOut.Count} ({holdOut} groups).");
 
-        var options = new Pix2PixOptions
+        if (imageSize < 64 || (imageSize & (imageSize - 1)) != 0)
         {
-            Generator = new UnetGeneratorOptions { Downsamplings = (int)Math.Log2(imageSize) },
-            ImageSize = imageSize,
-            LoadSize = imageSize + (imageSize * 30 / 256),
-            BatchSize = batchSize,
-            Direction = direction,
-            Epochs = epochs,
-            DecayEpochs = decayEpochs,
+            throw new UsageException("--image-size must be a power of two from 64 (e.g. 256 or 512).");
+        }
+
+        var options = recipe == "couplegenerator"
+            ? Pix2PixOptions.CoupleGeneratorRecipe with
+            {
+                // The original: 8 downsamplings at 512 (a 2x2 bottleneck); one fewer per halving.
+                CoupleGeneratorNetwork = new CoupleGeneratorUnetOptions { Downsamplings = Math.Max(5, (int)Math.Log2(imageSize) - 1) },
+                ImageSize = imageSize,
+                LoadSize = imageSize,
+                BatchSize = batchSize,
+                Direction = direction,
+                Epochs = epochs,
+                DecayEpochs = 0,
+                PerceptualWeight = vgg is null ? 0 : Pix2PixOptions.CoupleGeneratorRecipe.PerceptualWeight,
+            }
+            : new Pix2PixOptions
+            {
+                Generator = new UnetGeneratorOptions { Downsamplings = (int)Math.Log2(imageSize) },
+                ImageSize = imageSize,
+                LoadSize = imageSize + (imageSize * 30 / 256),
+                BatchSize = batchSize,
+                Direction = direction,
+                Epochs = epochs,
+                DecayEpochs = decayEpochs,
+            };
+        options = options with
+        {
             MaxSteps = steps > 0 ? steps : null,
             Seed = seed,
             CheckpointPath = checkpoint,
             CheckpointInterval = checkpointEvery,
         };
-        if (1 << options.Generator.Downsamplings != imageSize)
+        using PerceptualLoss? featureLoss = vgg is null ? null : LoadFeatureLoss(vgg);
+        if (recipe == "couplegenerator" && featureLoss is null)
         {
-            throw new UsageException("--image-size must be a power of two from 32 (e.g. 256 or 512).");
+            Console.WriteLine("note: no --vgg weights given, so the CoupleGenerator recipe trains without its feature loss F (weight 1e-4).");
         }
 
         ILogger logger = logging.CreateLogger("train");
         using (Pix2PixTrainer trainer = resume is null
-            ? new Pix2PixTrainer(options, logger)
-            : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery }, logger: logger))
+            ? new Pix2PixTrainer(options, featureLoss, logger)
+            : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = o.DecayEpochs == 0 ? 0 : decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery }, logger: logger, perceptualLoss: featureLoss))
         {
             trainer.Train(train, new ProgressBar(), cancellationToken);
             Console.WriteLine($"Training-set L1 (evaluation mode): {trainer.EvaluateL1(train):F4}");

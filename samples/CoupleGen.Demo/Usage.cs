@@ -15,9 +15,12 @@ internal static class Usage
         couplegen train --data DIR [--out DIR] [--image-size 256] [--batch-size 1] [--steps N]
                         [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--seed N] [--resume CHECKPOINT]
+                        [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
             did. Holds out whole couples, writes DIR/couplegen.ckpt and DIR/contact-sheet.png.
+            --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
+            its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads).
 
         couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
