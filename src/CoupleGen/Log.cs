@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Training finished at step {Step} in {Elapsed}")]
     public static partial void TrainingFinished(ILogger logger, long step, TimeSpan elapsed);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Skipped unreadable pair {Path}: {Reason}")]
+    public static partial void PairSkipped(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Partner generator ready: {ImageSize}x{ImageSize} on {Device}, from {Source}")]
     public static partial void GeneratorReady(ILogger logger, int imageSize, string device, string source);
 }

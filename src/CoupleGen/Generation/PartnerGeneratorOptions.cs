@@ -29,6 +29,9 @@ public sealed record PartnerGeneratorOptions
     /// <summary>Gets the largest width x height of an input file or stream, checked before decoding. Default: <see cref="ImageFiles.DefaultMaxPixels"/>.</summary>
     public long MaxInputPixels { get; init; } = ImageFiles.DefaultMaxPixels;
 
+    /// <summary>Gets the largest input file accepted, checked before reading. Default: <see cref="ImageFiles.DefaultMaxFileBytes"/> (256 MiB).</summary>
+    public long MaxInputFileBytes { get; init; } = ImageFiles.DefaultMaxFileBytes;
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -41,6 +44,11 @@ public sealed record PartnerGeneratorOptions
         if (MaxBatchSize is < 1 or > 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be between 1 and 1024.");
+        }
+
+        if (MaxInputFileBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxInputFileBytes), MaxInputFileBytes, "MaxInputFileBytes must be positive.");
         }
 
         if (MaxInputPixels < 1)

@@ -18,12 +18,16 @@ public static class ImageFiles
     /// <summary>The default limit on decoded pixels: 64 megapixels (e.g. 8192x8192), about 200 MB as RGB.</summary>
     public const long DefaultMaxPixels = 64L * 1024 * 1024;
 
+    /// <summary>The default limit on an encoded image's size: 256 MiB.</summary>
+    public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
+
     /// <summary>Loads an image file as RGB, upright (EXIF orientation applied).</summary>
     /// <param name="path">The file.</param>
     /// <param name="maxPixels">The largest width x height accepted, checked before decoding.</param>
     /// <returns>A new image the caller owns.</returns>
+    /// <param name="maxFileBytes">The largest file accepted, checked before reading.</param>
     /// <exception cref="InvalidImageException">The file is missing, unreadable, of an unknown format, corrupt, or too large.</exception>
-    public static Image<Rgb24> Load(string path, long maxPixels = DefaultMaxPixels)
+    public static Image<Rgb24> Load(string path, long maxPixels = DefaultMaxPixels, long maxFileBytes = DefaultMaxFileBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -34,6 +38,11 @@ public static class ImageFiles
         try
         {
             using FileStream stream = File.OpenRead(path);
+            if (stream.Length > maxFileBytes)
+            {
+                throw new InvalidImageException(path, $"the file is {stream.Length:N0} bytes, more than the limit of {maxFileBytes:N0}.");
+            }
+
             return Decode(stream, path, maxPixels);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -97,9 +106,9 @@ public static class ImageFiles
         {
             info = Image.Identify(stream);
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new InvalidImageException(name, $"the header cannot be read ({ex.Message}).", ex);
+            throw new InvalidImageException(name, $"the header cannot be read ({ex.GetType().Name}: {ex.Message}).", ex);
         }
 
         if (info is null)
@@ -119,15 +128,24 @@ public static class ImageFiles
         }
 
         stream.Position = start;
+        IImageFormat? format = Image.DetectFormat(stream);
+        stream.Position = start;
+        if (format is not null && ImageIntegrity.FindTruncation(stream, format.Name) is { } truncation)
+        {
+            throw new InvalidImageException(name, truncation);
+        }
+
         try
         {
             Image<Rgb24> image = Image.Load<Rgb24>(stream);
             image.Mutate(x => x.AutoOrient());
             return image;
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or InvalidImageException))
         {
-            throw new InvalidImageException(name, $"the image data is corrupt or unsupported ({ex.Message}).", ex);
+            // A corrupt stream can make a decoder fail in many ways (format, range, null and overflow
+            // errors); all of them are the image's fault, so all become the same typed exception.
+            throw new InvalidImageException(name, $"the image data is corrupt or unsupported ({ex.GetType().Name}: {ex.Message}).", ex);
         }
     }
 }

@@ -123,6 +123,9 @@ public sealed record Pix2PixOptions
     /// <summary>Gets how many steps pass between checkpoints; one is also written at the end and on cancellation. 0 writes only those. Default: 1000.</summary>
     public int CheckpointInterval { get; init; } = 1000;
 
+    /// <summary>Gets what happens when a pair's file cannot be read. Default: <see cref="UnreadablePairPolicy.Fail"/>.</summary>
+    public UnreadablePairPolicy UnreadablePairs { get; init; } = UnreadablePairPolicy.Fail;
+
     /// <summary>Gets how many steps pass between log lines. Default: 100.</summary>
     public int LogInterval { get; init; } = 100;
 
@@ -140,6 +143,7 @@ public sealed record Pix2PixOptions
         Check(BatchSize is >= 1 and <= 4096, nameof(BatchSize), BatchSize, "between 1 and 4096");
         Check(double.IsFinite(L1Weight) && L1Weight >= 0, nameof(L1Weight), L1Weight, "finite and non-negative");
         Check(Enum.IsDefined(Recipe), nameof(Recipe), Recipe, "a defined recipe");
+        Check(Enum.IsDefined(UnreadablePairs), nameof(UnreadablePairs), UnreadablePairs, "a defined policy");
         Check(double.IsFinite(GanWeight) && GanWeight >= 0, nameof(GanWeight), GanWeight, "finite and non-negative");
         Check(double.IsFinite(TotalVariationWeight) && TotalVariationWeight >= 0, nameof(TotalVariationWeight), TotalVariationWeight, "finite and non-negative");
         Check(double.IsFinite(WeightClip) && WeightClip > 0, nameof(WeightClip), WeightClip, "finite and positive");

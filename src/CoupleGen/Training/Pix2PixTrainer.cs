@@ -113,6 +113,9 @@ public sealed class Pix2PixTrainer : IDisposable
     /// <summary>Gets the perceptual loss in use, or <see langword="null"/> when <see cref="Pix2PixOptions.PerceptualWeight"/> is 0.</summary>
     public PerceptualLoss? PerceptualLoss { get; }
 
+    /// <summary>Gets how many unreadable pairs were skipped in this process (see <see cref="Pix2PixOptions.UnreadablePairs"/>).</summary>
+    public int SkippedPairs { get; private set; }
+
     /// <summary>Gets the number of optimisation steps completed, including those before a resume.</summary>
     public long Step { get; private set; }
 
@@ -272,14 +275,21 @@ public sealed class Pix2PixTrainer : IDisposable
             int first = batchInEpoch * Options.BatchSize;
             int[] indices = order[first..Math.Min(first + Options.BatchSize, order.Length)];
 
-            TrainingStepLosses losses;
+            TrainingStepLosses? losses = null;
             using (var scope = NewDisposeScope())
             {
-                var (input, target) = LoadBatch(dataset, indices, epoch);
-                losses = TrainStep(input, target);
+                if (LoadBatch(dataset, indices, epoch) is var (input, target))
+                {
+                    losses = TrainStep(input, target);
+                }
             }
 
             Step++;
+            if (losses is null)
+            {
+                continue;
+            }
+
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             double rate = (Step - startStep) / seconds;
             last = new TrainingProgress(Step, totalSteps, epoch + 1, totalEpochs, losses, LearningRate, clock.Elapsed, rate);
@@ -491,7 +501,7 @@ public sealed class Pix2PixTrainer : IDisposable
         return permutation;
     }
 
-    private (Tensor Input, Tensor Target) LoadBatch(IPairedDataset dataset, int[] indices, int epoch)
+    private (Tensor Input, Tensor Target)? LoadBatch(IPairedDataset dataset, int[] indices, int epoch)
     {
         var inputs = new List<Image<Rgb24>>(indices.Length);
         var targets = new List<Image<Rgb24>>(indices.Length);
@@ -499,14 +509,26 @@ public sealed class Pix2PixTrainer : IDisposable
         {
             foreach (int index in indices)
             {
-                using ImagePair pair = dataset.GetPair(index);
+                ImagePair pair;
+                try
+                {
+                    pair = dataset.GetPair(index);
+                }
+                catch (CoupleGenException ex) when (Options.UnreadablePairs == UnreadablePairPolicy.Skip)
+                {
+                    SkippedPairs++;
+                    Log.PairSkipped(logger, ex.Path ?? $"pair {index}", ex.Message);
+                    continue;
+                }
+
+                using var owned = pair;
                 var random = new Random(StableSeed.Mix(Seed, epoch, index));
                 var (a, b) = PairAugmentation.Apply(pair, Options.ImageSize, Options.LoadSize, Options.RandomCrop, Options.RandomFlip, random);
                 inputs.Add(Options.Direction == PairDirection.AToB ? a : b);
                 targets.Add(Options.Direction == PairDirection.AToB ? b : a);
             }
 
-            return (ImageTensor.ToBatch(inputs, Device), ImageTensor.ToBatch(targets, Device));
+            return inputs.Count == 0 ? null : (ImageTensor.ToBatch(inputs, Device), ImageTensor.ToBatch(targets, Device));
         }
         finally
         {

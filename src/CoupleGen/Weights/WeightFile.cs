@@ -59,8 +59,10 @@ public static class WeightFile
             };
             return new WeightDictionary(tensors, path, format);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or NotSupportedException or OverflowException or ArgumentException and not ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is not (InvalidWeightsException or CheckpointException or OperationCanceledException or OutOfMemoryException or ArgumentOutOfRangeException { ParamName: nameof(format) }))
         {
+            // Whatever a malformed file makes a parser throw (format, range, cast, overflow errors)
+            // is the file's fault and becomes the one typed exception that names it.
             throw new InvalidWeightsException(path, $"it is not a valid {Describe(format)} file: {ex.Message}", ex);
         }
     }
