@@ -41,6 +41,7 @@ internal static class TrainCommand
         int holdOut = arguments.Int("hold-out", 6);
         int checkpointEvery = arguments.Int("checkpoint-every", 500);
         int seed = arguments.Int("seed", 0);
+        int filters = arguments.Int("filters", 64);
         string? resume = arguments.Text("resume");
         string recipe = (arguments.Text("recipe") ?? "pix2pix").ToLowerInvariant();
         string? vgg = arguments.Text("vgg");
@@ -66,7 +67,8 @@ internal static class TrainCommand
             ? Pix2PixOptions.CoupleGeneratorRecipe with
             {
                 // The original: 8 downsamplings at 512 (a 2x2 bottleneck); one fewer per halving.
-                CoupleGeneratorNetwork = new CoupleGeneratorUnetOptions { Downsamplings = Math.Max(5, (int)Math.Log2(imageSize) - 1) },
+                CoupleGeneratorNetwork = new CoupleGeneratorUnetOptions { Downsamplings = Math.Max(5, (int)Math.Log2(imageSize) - 1), Filters = filters },
+                Discriminator = new PatchDiscriminatorOptions { Filters = filters },
                 ImageSize = imageSize,
                 LoadSize = imageSize,
                 BatchSize = batchSize,
@@ -77,7 +79,8 @@ internal static class TrainCommand
             }
             : new Pix2PixOptions
             {
-                Generator = new UnetGeneratorOptions { Downsamplings = (int)Math.Log2(imageSize) },
+                Generator = new UnetGeneratorOptions { Downsamplings = (int)Math.Log2(imageSize), Filters = filters },
+                Discriminator = new PatchDiscriminatorOptions { Filters = filters },
                 ImageSize = imageSize,
                 LoadSize = imageSize + (imageSize * 30 / 256),
                 BatchSize = batchSize,

@@ -15,7 +15,7 @@ internal static class Usage
         couplegen train --data DIR [--out DIR] [--image-size 256] [--batch-size 1] [--steps N]
                         [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--seed N] [--resume CHECKPOINT]
-                        [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy]
+                        [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy] [--filters 64]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
             did. Holds out whole couples, writes DIR/couplegen.ckpt and DIR/contact-sheet.png.

@@ -84,11 +84,39 @@ public sealed class PartnerGeneratorTests : IDisposable
         var faces = Enumerable.Range(0, 8).Select(i => dataset.GetPair(i).A).ToArray();
         var sequential = faces.Select(f => Pixels(generator.Generate(f))).ToArray();
         var parallel = new byte[8][];
-        Parallel.For(0, 32, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i % 8] = Pixels(generator.Generate(faces[i % 8])));
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i % 8] = Pixels(generator.Generate(faces[i % 8])));
         for (int i = 0; i < 8; i++)
         {
             Assert.Equal(sequential[i], parallel[i]);
         }
+    }
+
+    [Fact]
+    public void ThousandsOfCallsKeepLiveTensorsAndMemoryFlat()
+    {
+        using var generator = FromTrainer(new PartnerGeneratorOptions { MaxBatchSize = 4 });
+        using var face = new SyntheticCoupleDataset(1, 32).GetPair(0);
+        var batch = new Image[] { face.A, face.A, face.A, face.A };
+        void Calls(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                foreach (var partner in generator.Generate(batch))
+                {
+                    partner.Dispose();
+                }
+            }
+        }
+
+        Calls(200);
+        GC.Collect();
+        long tensors = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        long rss = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+        Calls(1000);
+        GC.Collect();
+        long growth = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64 - rss;
+        Assert.Equal(tensors, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.True(growth < 64L * 1024 * 1024, $"RSS grew by {growth / (1024 * 1024)} MiB over 4,000 generations");
     }
 
     [Fact]
