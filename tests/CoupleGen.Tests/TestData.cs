@@ -23,6 +23,26 @@ internal static class TestData
         CheckpointInterval = 0,
     };
 
+    /// <summary>Writes the checkpoint of a freshly initialised tiny trainer.</summary>
+    public static void SaveTinyCheckpoint(string path)
+    {
+        using var trainer = new Pix2PixTrainer(TinyOptions());
+        trainer.SaveCheckpoint(path);
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CoupleGen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("CoupleGen.sln not found above " + AppContext.BaseDirectory);
+    }
+
     public static string NewFolder()
     {
         string path = Path.Combine(Path.GetTempPath(), "couplegen-tests", Guid.NewGuid().ToString("N"));

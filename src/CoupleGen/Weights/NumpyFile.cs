@@ -23,7 +23,7 @@ internal static partial class NumpyFile
     public static Dictionary<string, Tensor> Read(Stream file, string name)
     {
         Span<byte> preamble = stackalloc byte[8];
-        ReadExactly(file, preamble);
+        IO.StreamReading.ReadFully(file, preamble, "the .npy file");
         if (!HasMagic(preamble))
         {
             throw new InvalidDataException("the file does not start with the .npy magic string.");
@@ -34,13 +34,13 @@ internal static partial class NumpyFile
         if (major == 1)
         {
             Span<byte> length = stackalloc byte[2];
-            ReadExactly(file, length);
+            IO.StreamReading.ReadFully(file, length, "the .npy file");
             headerLength = BinaryPrimitives.ReadUInt16LittleEndian(length);
         }
         else if (major is 2 or 3)
         {
             Span<byte> length = stackalloc byte[4];
-            ReadExactly(file, length);
+            IO.StreamReading.ReadFully(file, length, "the .npy file");
             headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(length));
         }
         else
@@ -54,7 +54,7 @@ internal static partial class NumpyFile
         }
 
         var headerBytes = new byte[headerLength];
-        ReadExactly(file, headerBytes);
+        IO.StreamReading.ReadFully(file, headerBytes, "the .npy file");
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
         string descr = Field(DescrPattern(), header, "descr");
         bool fortran = Field(FortranPattern(), header, "fortran_order") == "True";
@@ -92,7 +92,7 @@ internal static partial class NumpyFile
         }
 
         var data = new byte[bytes];
-        ReadExactly(file, data);
+        IO.StreamReading.ReadFully(file, data, "the .npy file");
         result[name] = TensorMaterializer.FromNumpyBytes(descr, descr.StartsWith('>'), shape, fortran, data, name);
         return result;
     }
@@ -107,21 +107,6 @@ internal static partial class NumpyFile
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => long.TryParse(s.TrimEnd('L'), out long v) && v >= 0 ? v : throw new InvalidDataException($"the .npy shape '{text}' is malformed."))
             .ToArray();
-
-    private static void ReadExactly(Stream stream, Span<byte> buffer)
-    {
-        int read = 0;
-        while (read < buffer.Length)
-        {
-            int n = stream.Read(buffer[read..]);
-            if (n == 0)
-            {
-                throw new InvalidDataException("the .npy file ends early (truncated).");
-            }
-
-            read += n;
-        }
-    }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
     private static partial Regex DescrPattern();

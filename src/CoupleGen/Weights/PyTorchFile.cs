@@ -116,7 +116,7 @@ internal static class PyTorchFile
                     throw new InvalidDataException($"storage '{key}' is listed but never used.");
                 }
 
-                ReadExactly(file, countBytes, key);
+                IO.StreamReading.ReadFully(file, countBytes, $"storage '{key}'");
                 long count = BitConverter.ToInt64(countBytes);
                 if (count != storage.Count)
                 {
@@ -130,7 +130,7 @@ internal static class PyTorchFile
                 }
 
                 var data = new byte[bytes];
-                ReadExactly(file, data, key);
+                IO.StreamReading.ReadFully(file, data, $"storage '{key}'");
                 storages[key] = TensorMaterializer.Storage(storage.DType, count, data, key);
             }
 
@@ -164,7 +164,7 @@ internal static class PyTorchFile
         var data = new byte[expected];
         using (Stream stream = entry.Open())
         {
-            ReadExactly(stream, data, storage.Key);
+            IO.StreamReading.ReadFully(stream, data, $"storage '{storage.Key}'");
         }
 
         storages[storage.Key] = TensorMaterializer.Storage(storage.DType, storage.Count, data, storage.Key);
@@ -230,21 +230,6 @@ internal static class PyTorchFile
             }
 
             throw;
-        }
-    }
-
-    private static void ReadExactly(Stream stream, Span<byte> buffer, string what)
-    {
-        int read = 0;
-        while (read < buffer.Length)
-        {
-            int n = stream.Read(buffer[read..]);
-            if (n == 0)
-            {
-                throw new InvalidDataException($"the file ends inside storage '{what}' (truncated).");
-            }
-
-            read += n;
         }
     }
 }

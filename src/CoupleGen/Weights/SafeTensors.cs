@@ -77,7 +77,7 @@ internal static class SafeTensors
     public static Dictionary<string, Tensor> Read(Stream stream, long? totalLength = null)
     {
         Span<byte> lengthBytes = stackalloc byte[8];
-        ReadExactly(stream, lengthBytes, "the header length");
+        IO.StreamReading.ReadFully(stream, lengthBytes, "the header length");
         ulong headerLength = BitConverter.ToUInt64(lengthBytes);
         if (headerLength == 0 || headerLength > (ulong)MaxHeaderBytes || (totalLength is { } total && (long)headerLength + 8 > total))
         {
@@ -85,7 +85,7 @@ internal static class SafeTensors
         }
 
         byte[] headerBytes = new byte[headerLength];
-        ReadExactly(stream, headerBytes, "the header");
+        IO.StreamReading.ReadFully(stream, headerBytes, "the header");
         var entries = ParseHeader(headerBytes);
         long dataLength = entries.Count == 0 ? 0 : entries.Max(e => e.End);
         if (totalLength is { } size && 8 + (long)headerLength + dataLength > size)
@@ -108,7 +108,7 @@ internal static class SafeTensors
                 result[entry.Name] = tensor;
                 if (entry.End > entry.Begin)
                 {
-                    ReadExactly(stream, tensor.bytes, $"tensor '{entry.Name}'");
+                    IO.StreamReading.ReadFully(stream, tensor.bytes, $"tensor '{entry.Name}'");
                 }
 
                 position = entry.End;
@@ -199,21 +199,6 @@ internal static class SafeTensors
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new InvalidDataException($"tensor '{name}' has a malformed header entry ({ex.Message}).", ex);
-        }
-    }
-
-    private static void ReadExactly(Stream stream, Span<byte> buffer, string what)
-    {
-        int read = 0;
-        while (read < buffer.Length)
-        {
-            int n = stream.Read(buffer[read..]);
-            if (n == 0)
-            {
-                throw new InvalidDataException($"the file ends inside {what} (truncated).");
-            }
-
-            read += n;
         }
     }
 }

@@ -59,13 +59,7 @@ internal static class TorchSharpFile
 
                 Tensor tensor = torch.empty(shape, dtype);
                 result[name] = tensor;
-                int read = 0;
-                Span<byte> target = tensor.bytes;
-                while (read < target.Length)
-                {
-                    int n = file.Read(target[read..]);
-                    read += n > 0 ? n : throw new InvalidDataException($"the file ends inside entry '{name}' (truncated).");
-                }
+                IO.StreamReading.ReadFully(file, tensor.bytes, $"entry '{name}'");
             }
 
             return result;

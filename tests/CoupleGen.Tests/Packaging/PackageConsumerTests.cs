@@ -22,7 +22,7 @@ public class PackageConsumerTests
     [Fact]
     public void PackedPackageWorksInAFreshConsumerApp()
     {
-        string repo = RepositoryRoot();
+        string repo = TestData.RepositoryRoot();
         string work = TestData.NewFolder();
         string feed = Path.Combine(work, "feed");
         string app = Path.Combine(work, "app");
@@ -117,19 +117,6 @@ public class PackageConsumerTests
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(8)), $"{program} {arguments} timed out");
         Assert.True(process.ExitCode == 0, $"{program} {arguments} failed with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CoupleGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("CoupleGen.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string NuGetPackagesFolder() =>

@@ -191,10 +191,7 @@ public class MalformedInputCorpusTests
     {
         string folder = TestData.NewFolder();
         string valid = Path.Combine(folder, "valid.ckpt");
-        using (var trainer = new Pix2PixTrainer(TestData.TinyOptions()))
-        {
-            trainer.SaveCheckpoint(valid);
-        }
+        TestData.SaveTinyCheckpoint(valid);
 
         byte[] bytes = File.ReadAllBytes(valid);
         var random = new Random(5);

@@ -32,8 +32,7 @@ public class PyTorchInteropTests
             WeightFile.SaveSafeTensors(Path.Combine(folder, "expected.safetensors"), new System.Collections.Generic.Dictionary<string, torch.Tensor> { ["output"] = output });
         }
 
-        string script = Path.Combine(AppContext.BaseDirectory, "Fixtures", "..", "..", "..", "..", "..", "fixtures", "check_export.py");
-        script = File.Exists(script) ? script : Path.Combine(RepositoryRoot(), "tests", "fixtures", "check_export.py");
+        string script = Path.Combine(TestData.RepositoryRoot(), "tests", "fixtures", "check_export.py");
         var (code, output2) = Run(Python, $"\"{script}\" \"{folder}\"");
         Assert.True(code == 0, $"PyTorch rejected the export (install python3-torch with apt if missing):\n{output2}");
         Assert.Contains("strict load ok", output2, StringComparison.Ordinal);
@@ -52,18 +51,5 @@ public class PyTorchInteropTests
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout + stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CoupleGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("CoupleGen.sln not found");
     }
 }
