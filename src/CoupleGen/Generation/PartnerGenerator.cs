@@ -185,7 +185,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     {
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
-        using Image<Rgb24> image = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes);
+        using Image<Rgb24> image = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
         using Image<Rgb24> partner = Generate(image);
         ImageFiles.Save(partner, outputPath);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using CoupleGen.Imaging;
 using SixLabors.ImageSharp.Processing;
 using TorchSharp;
@@ -31,6 +32,9 @@ public sealed record PartnerGeneratorOptions
 
     /// <summary>Gets the largest input file accepted, checked before reading. Default: <see cref="ImageFiles.DefaultMaxFileBytes"/> (256 MiB).</summary>
     public long MaxInputFileBytes { get; init; } = ImageFiles.DefaultMaxFileBytes;
+
+    /// <summary>Gets the image formats accepted from files (ImageSharp names: PNG, JPEG, BMP, GIF, TGA, TIFF, WEBP, PBM), or <see langword="null"/> for all. Default: <see langword="null"/>.</summary>
+    public IReadOnlyCollection<string>? AcceptedFormats { get; init; }
 
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>

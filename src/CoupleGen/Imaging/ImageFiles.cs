@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using CoupleGen.Errors;
 using SixLabors.ImageSharp;
@@ -27,7 +29,17 @@ public static class ImageFiles
     /// <returns>A new image the caller owns.</returns>
     /// <param name="maxFileBytes">The largest file accepted, checked before reading.</param>
     /// <exception cref="InvalidImageException">The file is missing, unreadable, of an unknown format, corrupt, or too large.</exception>
-    public static Image<Rgb24> Load(string path, long maxPixels = DefaultMaxPixels, long maxFileBytes = DefaultMaxFileBytes)
+    public static Image<Rgb24> Load(string path, long maxPixels = DefaultMaxPixels, long maxFileBytes = DefaultMaxFileBytes) =>
+        Load(path, maxPixels, maxFileBytes, acceptedFormats: null);
+
+    /// <summary>Loads an image file as RGB, upright, accepting only some formats.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxPixels">The largest width x height accepted, checked before decoding.</param>
+    /// <param name="maxFileBytes">The largest file accepted, checked before reading.</param>
+    /// <param name="acceptedFormats">Format names (ImageSharp's: PNG, JPEG, BMP, GIF, TGA, TIFF, WEBP, PBM), case-insensitive; <see langword="null"/> for all.</param>
+    /// <returns>A new image the caller owns.</returns>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable, of an unknown or unaccepted format, corrupt, or too large.</exception>
+    public static Image<Rgb24> Load(string path, long maxPixels, long maxFileBytes, IReadOnlyCollection<string>? acceptedFormats)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -43,7 +55,7 @@ public static class ImageFiles
                 throw new InvalidImageException(path, $"the file is {stream.Length:N0} bytes, more than the limit of {maxFileBytes:N0}.");
             }
 
-            return Decode(stream, path, maxPixels);
+            return Decode(stream, path, maxPixels, acceptedFormats);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -70,7 +82,7 @@ public static class ImageFiles
 
         try
         {
-            return Decode(stream, name, maxPixels);
+            return Decode(stream, name, maxPixels, acceptedFormats: null);
         }
         catch (IOException ex)
         {
@@ -98,7 +110,7 @@ public static class ImageFiles
         IO.AtomicFile.Write(path, stream => image.Save(stream, encoder));
     }
 
-    private static Image<Rgb24> Decode(Stream stream, string name, long maxPixels)
+    private static Image<Rgb24> Decode(Stream stream, string name, long maxPixels, IReadOnlyCollection<string>? acceptedFormats)
     {
         long start = stream.Position;
         IImageInfo? info;
@@ -130,6 +142,11 @@ public static class ImageFiles
         stream.Position = start;
         IImageFormat? format = Image.DetectFormat(stream);
         stream.Position = start;
+        if (format is not null && acceptedFormats is not null && !acceptedFormats.Contains(format.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidImageException(name, $"it is a {format.Name} image; accepted formats are {string.Join(", ", acceptedFormats)}.");
+        }
+
         if (format is not null && ImageIntegrity.FindTruncation(stream, format.Name) is { } truncation)
         {
             throw new InvalidImageException(name, truncation);

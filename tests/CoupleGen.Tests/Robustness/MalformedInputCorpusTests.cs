@@ -120,6 +120,53 @@ public class MalformedInputCorpusTests
     }
 
     [Fact]
+    public void FormatsOutsideTheAcceptedListAreRefused()
+    {
+        string path = Path.Combine(TestData.NewFolder(), "face.bmp");
+        new Image<Rgb24>(16, 16).SaveAsBmp(path);
+        var error = Assert.Throws<InvalidImageException>(() => ImageFiles.Load(path, ImageFiles.DefaultMaxPixels, ImageFiles.DefaultMaxFileBytes, new[] { "PNG", "JPEG" }));
+        Assert.Contains("BMP", error.Message, StringComparison.Ordinal);
+        using var accepted = ImageFiles.Load(path, ImageFiles.DefaultMaxPixels, ImageFiles.DefaultMaxFileBytes, new[] { "bmp" });
+    }
+
+    [Fact]
+    public void CheckpointsWithNonFiniteWeightsOrInvalidOptionsAreRefused()
+    {
+        string folder = TestData.NewFolder();
+        string path = Path.Combine(folder, "nan.ckpt");
+        using (var trainer = new Pix2PixTrainer(TestData.TinyOptions()))
+        {
+            using (TorchSharp.torch.no_grad())
+            {
+                trainer.Generator.parameters().First().fill_(float.PositiveInfinity);
+            }
+
+            trainer.SaveCheckpoint(path);
+        }
+
+        Assert.Contains("infinite", Assert.Throws<CheckpointException>(() => PartnerGenerator.FromCheckpoint(path)).Message, StringComparison.Ordinal);
+
+        string options = Path.Combine(folder, "options.ckpt");
+        TestData.SaveTinyCheckpoint(options);
+        using (var zip = System.IO.Compression.ZipFile.Open(options, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("checkpoint.json")!;
+            string json;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                json = reader.ReadToEnd();
+            }
+
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("checkpoint.json").Open());
+            writer.Write(json.Replace("\"ImageSize\": 32", "\"ImageSize\": 48", StringComparison.Ordinal));
+        }
+
+        var error = Assert.Throws<CheckpointException>(() => PartnerGenerator.FromCheckpoint(options));
+        Assert.Contains("options are invalid", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidButUnusualImagesAreHandledCorrectly()
     {
         string folder = TestData.NewFolder();
