@@ -46,6 +46,9 @@ public sealed class UnetGenerator : nn.Module<Tensor, Tensor>
     /// <summary>Gets the number of trainable parameters.</summary>
     public long ParameterCount => CountParameters(this);
 
+    /// <summary>Gets the outermost U-Net level, for exporters that walk the network.</summary>
+    internal UnetSkipBlock Outermost => model;
+
     /// <summary>Maps a batch of images [N, InputChannels, H, W] in [-1, 1] to [N, OutputChannels, H, W] in [-1, 1].</summary>
     /// <param name="input">The batch; H and W must be multiples of <see cref="UnetGeneratorOptions.MinimumImageSize"/>.</param>
     /// <returns>The generated batch.</returns>

@@ -60,6 +60,12 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Gets the layers in reference order (the inner level among them).</summary>
+    internal IEnumerable<nn.Module> Children => model.children();
+
+    /// <summary>Gets a value indicating whether this is the outermost level (no concatenation).</summary>
+    internal bool IsOutermost => outermost;
+
     public override Tensor forward(Tensor input)
     {
         if (outermost)
