@@ -17,10 +17,16 @@ internal static class EvaluateCommand
         string output = arguments.Text("out") ?? Path.Combine("out", "evaluate");
         int holdOut = arguments.Int("hold-out", 6);
         PairDirection direction = TrainCommand.ParseDirection(arguments.Text("direction"));
+        bool batchStatistics = (arguments.Text("batch-norm") ?? "running") switch
+        {
+            "running" => false,
+            "batch" => true,
+            string other => throw new UsageException($"--batch-norm is running or batch, not '{other}'."),
+        };
         arguments.RejectUnknown();
 
         var (train, heldOut) = DatasetSplit.ByGroup(PairedImageDataset.FromDirectory(data), holdOut, seed: 0);
-        using var generator = PartnerGenerator.FromCheckpoint(checkpoint);
+        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { UseBatchStatistics = batchStatistics });
         Report(generator, train, heldOut, direction, output);
         return 0;
     }

@@ -26,9 +26,11 @@ internal static class Usage
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
 
         couplegen evaluate --checkpoint FILE --data DIR [--out DIR] [--hold-out 6] [--direction BtoA]
+                           [--batch-norm running|batch]
             Scores the model on the held-out couples (the same split train uses): L1, PSNR, SSIM next
             to the identity and mean-partner baselines; writes quality.md, quality.json and
             contact-sheet.png (input | generated | real | mean partner) to DIR (default out/evaluate).
+            --batch-norm batch normalises with each image's own statistics, as pix2pix's test.py does.
         """;
 
     public static int Print(TextWriter writer)

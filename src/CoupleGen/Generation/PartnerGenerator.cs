@@ -233,6 +233,19 @@ public sealed class PartnerGenerator : IPartnerGenerator
     {
         generator.to(device);
         generator.eval();
+        if (options.UseBatchStatistics)
+        {
+            foreach (var module in generator.modules())
+            {
+                if (module is TorchSharp.Modules.BatchNorm2d norm)
+                {
+                    // Training mode makes batch norm use the batch's statistics; momentum 0 keeps the
+                    // running averages exactly as they are (the update writes back the same values).
+                    norm.momentum = 0.0;
+                    norm.train();
+                }
+            }
+        }
         foreach (var parameter in generator.parameters())
         {
             parameter.requires_grad = false;

@@ -36,6 +36,14 @@ public sealed record PartnerGeneratorOptions
     /// <summary>Gets the image formats accepted from files (ImageSharp names: PNG, JPEG, BMP, GIF, TGA, TIFF, WEBP, PBM), or <see langword="null"/> for all. Default: <see langword="null"/>.</summary>
     public IReadOnlyCollection<string>? AcceptedFormats { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether batch norm normalises each call's batch by its own statistics
+    /// (as pix2pix's test.py does by default, and as models trained with batch size 1 expect) instead
+    /// of the running averages gathered in training (evaluation mode). Dropout stays off either way;
+    /// running averages are never changed. Default: <see langword="false"/>.
+    /// </summary>
+    public bool UseBatchStatistics { get; init; }
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()

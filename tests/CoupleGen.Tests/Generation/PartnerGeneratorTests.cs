@@ -16,7 +16,7 @@ namespace CoupleGen.Tests.Generation;
 
 public sealed class PartnerGeneratorTests : IDisposable
 {
-    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions());
+    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions() with { MaxSteps = 3 });
     private readonly string folder = TestData.NewFolder();
 
     public void Dispose() => trainer.Dispose();
@@ -198,6 +198,27 @@ public sealed class PartnerGeneratorTests : IDisposable
         using var after = fromUnet.Generate(face.A);
         Assert.Equal(Pixels(before), Pixels(after));
         Assert.Throws<ArgumentException>(() => new PartnerGenerator(unet, 48));
+    }
+
+    [Fact]
+    public void BatchStatisticsModeIsDeterministicAndDiffersFromRunningAverages()
+    {
+        string checkpoint = Path.Combine(folder, "stats.ckpt");
+        trainer.Train(new SyntheticCoupleDataset(8, 32), cancellationToken: default);
+        trainer.SaveCheckpoint(checkpoint);
+        using var running = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU });
+        using var perBatch = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU, UseBatchStatistics = true });
+        using var face = new SyntheticCoupleDataset(1, 32, seed: 9).GetPair(0);
+        using var first = perBatch.Generate(face.A);
+        for (int i = 0; i < 5; i++)
+        {
+            perBatch.Generate(face.A).Dispose();
+        }
+
+        using var again = perBatch.Generate(face.A);
+        Assert.Equal(Pixels(first), Pixels(again));
+        using var evaluated = running.Generate(face.A);
+        Assert.NotEqual(Pixels(first), Pixels(evaluated));
     }
 
     [Fact]
