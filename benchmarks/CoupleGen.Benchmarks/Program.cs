@@ -14,4 +14,25 @@ if (args.Length == 2 && args[0] == "--export-pth")
     return;
 }
 
+// --soak N runs N single-image generations with unet_256 and prints live tensors and RSS every 1,000.
+if (args.Length == 2 && args[0] == "--soak")
+{
+    int total = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    using var model = new UnetGenerator();
+    using var partnerGenerator = new CoupleGen.Generation.PartnerGenerator(model, 256, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU });
+    using var face = new CoupleGen.Data.SyntheticCoupleDataset(1, 256).GetPair(0);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    for (int i = 1; i <= total; i++)
+    {
+        partnerGenerator.Generate(face.A).Dispose();
+        if (i % 1000 == 0 || i == 1)
+        {
+            GC.Collect();
+            Console.WriteLine($"{i,6} generations  live tensors {TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount,4}  RSS {Environment.WorkingSet / (1024 * 1024),5} MiB  {clock.Elapsed.TotalSeconds / i * 1000:F0} ms/image");
+        }
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CoupleGen.Benchmarks.GeneratorBenchmarks).Assembly).Run(args);

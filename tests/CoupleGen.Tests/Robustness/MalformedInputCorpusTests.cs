@@ -179,6 +179,12 @@ public class MalformedInputCorpusTests
             ("animated.gif", WriteAnimatedGif, i => Assert.Equal(new Size(20, 10), i.Size())),
             ("rotated.jpg", WriteExifRotatedJpeg, i => Assert.Equal(new Size(10, 20), i.Size())),
             ("png-named.jpg", p => File.WriteAllBytes(p, Encode(new Image<Rgb24>(20, 10, new Rgb24(9, 9, 9)), ".png")), i => Assert.Equal(new Rgb24(9, 9, 9), i[1, 1])),
+            ("cmyk.jpg", p => File.Copy(Fixtures.PathOf("cmyk.jpg"), p), i =>
+            {
+                Assert.Equal(new Size(24, 16), i.Size());
+                Assert.True(i[3, 8].R < 60 && i[3, 8].G > 150 && i[3, 8].B > 150, $"cyan expected, got {i[3, 8]}");
+                Assert.True(i[20, 8].G < 60 && i[20, 8].R > 150 && i[20, 8].B > 150, $"magenta expected, got {i[20, 8]}");
+            }),
         };
         foreach (var (name, write, check) in cases)
         {
