@@ -84,7 +84,7 @@ public sealed class PairedImageDataset : IPairedDataset
             string? folder = Path.GetDirectoryName(relative);
             return string.IsNullOrEmpty(folder) ? Path.GetFileNameWithoutExtension(f) : folder.Replace('\\', '/');
         }).ToList();
-        return new PairedImageDataset(found, groupNames) { MaxPixels = ImageFiles.DefaultMaxPixels };
+        return new PairedImageDataset(found, groupNames);
     }
 
     /// <inheritdoc/>

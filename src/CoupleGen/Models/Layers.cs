@@ -24,6 +24,18 @@ internal static class Layers
     public static ConvTranspose2d Up(long inChannels, long outChannels, bool bias) =>
         nn.ConvTranspose2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias);
 
+    /// <summary>Counts the trainable parameters of any module.</summary>
+    public static long CountParameters(nn.Module module)
+    {
+        long count = 0;
+        foreach (var parameter in module.parameters())
+        {
+            count += parameter.numel();
+        }
+
+        return count;
+    }
+
     /// <summary>pix2pix's <c>init_weights(init_type='normal', init_gain=0.02)</c>: conv weights N(0, 0.02), biases 0, norm scales N(1, 0.02).</summary>
     public static void InitializeWeights(nn.Module module)
     {

@@ -59,7 +59,7 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
     public PatchDiscriminatorOptions Options { get; }
 
     /// <summary>Gets the number of trainable parameters.</summary>
-    public long ParameterCount => UnetGenerator.CountParameters(this);
+    public long ParameterCount => Layers.CountParameters(this);
 
     /// <summary>Gets the side of the smallest square input that still yields at least one patch logit.</summary>
     public int MinimumImageSize => 1 << (Options.Layers + 2);

@@ -44,7 +44,7 @@ public sealed class UnetGenerator : nn.Module<Tensor, Tensor>
     public UnetGeneratorOptions Options { get; }
 
     /// <summary>Gets the number of trainable parameters.</summary>
-    public long ParameterCount => CountParameters(this);
+    public long ParameterCount => Layers.CountParameters(this);
 
     /// <summary>Gets the outermost U-Net level, for exporters that walk the network.</summary>
     internal UnetSkipBlock Outermost => model;
@@ -58,18 +58,6 @@ public sealed class UnetGenerator : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input);
         return model.call(input);
-    }
-
-    /// <summary>Counts trainable parameters of any module.</summary>
-    internal static long CountParameters(nn.Module module)
-    {
-        long count = 0;
-        foreach (var parameter in module.parameters())
-        {
-            count += parameter.numel();
-        }
-
-        return count;
     }
 
     /// <inheritdoc/>

@@ -53,7 +53,7 @@ public sealed class CoupleGeneratorDiscriminator : nn.Module<Tensor, Tensor>
     public int InputChannels { get; }
 
     /// <summary>Gets the number of trainable parameters.</summary>
-    public long ParameterCount => UnetGenerator.CountParameters(this);
+    public long ParameterCount => Layers.CountParameters(this);
 
     /// <summary>Scores condition+image pairs [N, InputChannels, H, W]; returns probabilities [N, 1, H/8 - 2, W/8 - 2].</summary>
     /// <param name="input">The condition and the image concatenated along channels.</param>

@@ -75,7 +75,7 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
     public CoupleGeneratorUnetOptions Options { get; }
 
     /// <summary>Gets the number of trainable parameters.</summary>
-    public long ParameterCount => UnetGenerator.CountParameters(this);
+    public long ParameterCount => Layers.CountParameters(this);
 
     /// <summary>Gets the smallest image side the generator accepts: 2 to the power of the downsamplings.</summary>
     public int MinimumImageSize => 1 << Options.Downsamplings;
