@@ -65,8 +65,10 @@ public static class ImageMetrics
         Tensor sigmaX = Blur(x * x) - (muX * muX);
         Tensor sigmaY = Blur(y * y) - (muY * muY);
         Tensor sigmaXY = Blur(x * y) - (muX * muY);
-        double c1 = Math.Pow(K1 * 255, 2), c2 = Math.Pow(K2 * 255, 2);
-        Tensor map = ((2 * muX * muY) + c1) * ((2 * sigmaXY) + c2) / (((muX * muX) + (muY * muY) + c1) * (sigmaX + sigmaY + c2));
+        Scalar two = Native.Scalars.Of(2), c1 = Native.Scalars.Of(Math.Pow(K1 * 255, 2)), c2 = Native.Scalars.Of(Math.Pow(K2 * 255, 2));
+        Tensor numerator = (muX * muY).mul(two).add(c1, Native.Scalars.One) * sigmaXY.mul(two).add(c2, Native.Scalars.One);
+        Tensor denominator = ((muX * muX) + (muY * muY)).add(c1, Native.Scalars.One) * (sigmaX + sigmaY).add(c2, Native.Scalars.One);
+        Tensor map = numerator / denominator;
         return map.mean().item<float>();
     }
 
@@ -81,7 +83,7 @@ public static class ImageMetrics
             sum += weights[i];
         }
 
-        Tensor line = torch.tensor(weights).div_(sum);
+        Tensor line = torch.tensor(weights).div_(Native.Scalars.Of(sum));
         return line.outer(line).reshape(1, 1, SsimWindow, SsimWindow);
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using CoupleGen.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public static class ImageTensor
         image.CopyPixelDataTo(pixels);
         using var scope = NewDisposeScope();
         Tensor bytes = torch.tensor(pixels, new long[] { image.Height, image.Width, 3 }, ScalarType.Byte);
-        Tensor chw = ToDevice(bytes, device).permute(2, 0, 1).to_type(ScalarType.Float32).div_(127.5).sub_(1.0);
+        Tensor chw = ToDevice(bytes, device).permute(2, 0, 1).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
         return chw.MoveToOuterDisposeScope();
     }
 
@@ -58,7 +59,7 @@ public static class ImageTensor
 
         using var scope = NewDisposeScope();
         Tensor bytes = torch.tensor(pixels, new long[] { images.Count, height, width, 3 }, ScalarType.Byte);
-        Tensor nchw = ToDevice(bytes, device).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(127.5).sub_(1.0);
+        Tensor nchw = ToDevice(bytes, device).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
         return nchw.MoveToOuterDisposeScope();
     }
 
@@ -89,7 +90,7 @@ public static class ImageTensor
         }
 
         using var scope = NewDisposeScope();
-        Tensor hwc = tensor.detach().add(1.0).mul_(127.5).round_().clamp_(0, 255).to_type(ScalarType.Byte).permute(1, 2, 0).contiguous().cpu();
+        Tensor hwc = tensor.detach().add(Scalars.One, Scalars.One).mul_(Scalars.PixelScale).round_().clamp_(Scalars.Zero, Scalars.PixelMax).to_type(ScalarType.Byte).permute(1, 2, 0).contiguous().cpu();
         byte[] pixels = hwc.data<byte>().ToArray();
         return Image.LoadPixelData<Rgb24>(pixels, (int)tensor.shape[2], (int)tensor.shape[1]);
     }
@@ -109,7 +110,7 @@ public static class ImageTensor
         using var scope = NewDisposeScope();
         int count = (int)batch.shape[0], height = (int)batch.shape[2], width = (int)batch.shape[3];
         int plane = checked(width * height * 3);
-        Tensor nhwc = batch.detach().add(1.0).mul_(127.5).round_().clamp_(0, 255).to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
+        Tensor nhwc = batch.detach().add(Scalars.One, Scalars.One).mul_(Scalars.PixelScale).round_().clamp_(Scalars.Zero, Scalars.PixelMax).to_type(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
         byte[] pixels = nhwc.data<byte>().ToArray();
         var images = new Image<Rgb24>[count];
         for (int i = 0; i < count; i++)

@@ -86,7 +86,7 @@ public sealed class PerceptualLoss : IDisposable
         if (Distance == PerceptualDistance.CoupleGenerator)
         {
             Tensor difference = Sum(real) - Sum(fake);
-            return difference.square().sum().mul(0.5).sqrt().MoveToOuterDisposeScope();
+            return difference.square().sum().mul(Native.Scalars.Half).sqrt().MoveToOuterDisposeScope();
         }
 
         Tensor total = torch.zeros(Array.Empty<long>(), device: generated.device);
@@ -95,7 +95,7 @@ public sealed class PerceptualLoss : IDisposable
             Tensor distance = Distance == PerceptualDistance.MeanSquaredError
                 ? nn.functional.mse_loss(fake[i], real[i])
                 : nn.functional.l1_loss(fake[i], real[i]);
-            total = total + (distance * tapWeights[i]);
+            total = total + distance.mul(Native.Scalars.Of(tapWeights[i]));
         }
 
         return total.MoveToOuterDisposeScope();

@@ -191,7 +191,7 @@ public sealed class Pix2PixTrainer : IDisposable
         Tensor predictReal = Discriminator.call(torch.cat(new[] { realA, realB }, 1));
         Tensor lossD = wasserstein
             ? predictFake.mean() - predictReal.mean()
-            : (GanLoss.Compute(predictFake, targetIsReal: false, Options.GanMode) + GanLoss.Compute(predictReal, targetIsReal: true, Options.GanMode)) * 0.5;
+            : (GanLoss.Compute(predictFake, targetIsReal: false, Options.GanMode) + GanLoss.Compute(predictReal, targetIsReal: true, Options.GanMode)).mul(Scalars.Half);
         lossD.backward();
         discriminatorOptimizer.Step();
         if (wasserstein)
@@ -204,16 +204,16 @@ public sealed class Pix2PixTrainer : IDisposable
         Tensor predictFakeForG = Discriminator.call(fakeAB);
         Tensor lossGGan = wasserstein ? -predictFakeForG.mean() : GanLoss.Compute(predictFakeForG, targetIsReal: true, Options.GanMode);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
-        Tensor lossG = (lossGGan * Options.GanWeight) + (lossGL1 * Options.L1Weight);
+        Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)) + lossGL1.mul(Scalars.Of(Options.L1Weight));
         if (Options.TotalVariationWeight > 0)
         {
-            lossG = lossG + (TotalVariation(fakeB) * Options.TotalVariationWeight);
+            lossG = lossG + TotalVariation(fakeB).mul(Scalars.Of(Options.TotalVariationWeight));
         }
 
         Tensor? lossGPerceptual = PerceptualLoss?.Compute(fakeB, realB);
         if (lossGPerceptual is not null)
         {
-            lossG = lossG + (lossGPerceptual * Options.PerceptualWeight);
+            lossG = lossG + lossGPerceptual.mul(Scalars.Of(Options.PerceptualWeight));
         }
 
         lossG.backward();
@@ -411,7 +411,7 @@ public sealed class Pix2PixTrainer : IDisposable
         long h = images.shape[2], w = images.shape[3];
         Tensor dy = images[.., .., 1..(int)h, ..] - images[.., .., ..(int)(h - 1), ..];
         Tensor dx = images[.., .., .., 1..(int)w] - images[.., .., .., ..(int)(w - 1)];
-        return ((dy.square().sum() + dx.square().sum()) / Math.Sqrt(2)).MoveToOuterDisposeScope();
+        return (dy.square().sum() + dx.square().sum()).div(Scalars.Of(Math.Sqrt(2))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Builds the generator a run with <paramref name="options"/> trains, freshly initialised on the CPU.</summary>
@@ -428,7 +428,7 @@ public sealed class Pix2PixTrainer : IDisposable
         using var noGrad = torch.no_grad();
         foreach (var parameter in module.parameters())
         {
-            parameter.clamp_(-bound, bound);
+            parameter.clamp_(Scalars.Of(-bound), Scalars.Of(bound));
         }
     }
 

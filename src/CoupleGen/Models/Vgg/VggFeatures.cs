@@ -128,7 +128,7 @@ public sealed class VggFeatures : nn.Module<Tensor, Tensor[]>
     {
         ArgumentNullException.ThrowIfNull(images);
         using var scope = NewDisposeScope();
-        Tensor unit = Options.InputInMinusOneToOne ? images.add(1).div(2) : images.alias();
+        Tensor unit = Options.InputInMinusOneToOne ? images.add(Native.Scalars.One, Native.Scalars.One).mul(Native.Scalars.Half) : images.alias();
         if (Options.Convention == VggInputConvention.Caffe)
         {
             unit = unit.flip(1);

@@ -58,8 +58,8 @@ internal sealed class TensorFlowRmsProp : IStepOptimizer
                 continue;
             }
 
-            meanSquares[i].mul_(Decay).addcmul_(gradient, gradient, value: 1 - Decay);
-            parameters[i].sub_(gradient * LearningRate / (meanSquares[i] + Epsilon).sqrt());
+            meanSquares[i].mul_(Native.Scalars.Of(Decay)).addcmul_(gradient, gradient, value: Native.Scalars.Of(1 - Decay));
+            parameters[i].sub_(gradient.mul(Native.Scalars.Of(LearningRate)).div(meanSquares[i].add(Native.Scalars.Of(Epsilon), Native.Scalars.One).sqrt()));
         }
     }
 
