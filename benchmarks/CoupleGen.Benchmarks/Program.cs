@@ -27,7 +27,6 @@ if (args.Length == 2 && args[0] == "--soak")
         partnerGenerator.Generate(face.A).Dispose();
         if (i % 1000 == 0 || i == 1)
         {
-            GC.Collect();
             Console.WriteLine($"{i,6} generations  live tensors {TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount,4}  RSS {Environment.WorkingSet / (1024 * 1024),5} MiB  {clock.Elapsed.TotalSeconds / i * 1000:F0} ms/image");
         }
     }

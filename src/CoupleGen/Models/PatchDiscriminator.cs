@@ -30,7 +30,7 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
         var layers = new List<nn.Module<Tensor, Tensor>>
         {
             nn.Conv2d(Options.InputChannels, ndf, kernel_size: 4, stride: 2, padding: 1, bias: true),
-            nn.LeakyReLU(0.2, inplace: true),
+            new LeakyRelu(0.2, inplace: true),
         };
 
         long multiplier = 1;
@@ -40,14 +40,14 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
             multiplier = Math.Min(1L << n, 8);
             layers.Add(nn.Conv2d(ndf * previous, ndf * multiplier, kernel_size: 4, stride: 2, padding: 1, bias: bias));
             layers.Add(Layers.Norm(Options.Normalization, ndf * multiplier));
-            layers.Add(nn.LeakyReLU(0.2, inplace: true));
+            layers.Add(new LeakyRelu(0.2, inplace: true));
         }
 
         long last = multiplier;
         multiplier = Math.Min(1L << Options.Layers, 8);
         layers.Add(nn.Conv2d(ndf * last, ndf * multiplier, kernel_size: 4, stride: 1, padding: 1, bias: bias));
         layers.Add(Layers.Norm(Options.Normalization, ndf * multiplier));
-        layers.Add(nn.LeakyReLU(0.2, inplace: true));
+        layers.Add(new LeakyRelu(0.2, inplace: true));
         layers.Add(nn.Conv2d(ndf * multiplier, 1, kernel_size: 4, stride: 1, padding: 1, bias: true));
 
         model = nn.Sequential(layers);

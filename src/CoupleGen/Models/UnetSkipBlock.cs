@@ -35,7 +35,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
         }
         else if (inner is null)
         {
-            layers.Add(nn.LeakyReLU(0.2, inplace: true));
+            layers.Add(new LeakyRelu(0.2, inplace: true));
             layers.Add(Layers.Down(inputChannels, innerChannels, bias));
             layers.Add(nn.ReLU(inplace: true));
             layers.Add(Layers.Up(innerChannels, outerChannels, bias));
@@ -43,7 +43,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
         }
         else
         {
-            layers.Add(nn.LeakyReLU(0.2, inplace: true));
+            layers.Add(new LeakyRelu(0.2, inplace: true));
             layers.Add(Layers.Down(inputChannels, innerChannels, bias));
             layers.Add(Layers.Norm(normalization, innerChannels));
             layers.Add(inner);

@@ -52,7 +52,7 @@ public static class OnnxExport
                 string name = $"{prefix}.{index}";
                 switch (layer)
                 {
-                    case LeakyReLU:
+                    case Models.LeakyRelu:
                         x = Node("LeakyRelu", new[] { x }, Fresh(), ("alpha", 0.2f));
                         if (index == 0)
                         {

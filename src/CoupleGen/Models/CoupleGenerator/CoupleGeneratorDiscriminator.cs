@@ -30,16 +30,16 @@ public sealed class CoupleGeneratorDiscriminator : nn.Module<Tensor, Tensor>
         var layers = new List<nn.Module<Tensor, Tensor>>
         {
             nn.Conv2d(inputChannels, ndf, kernel_size: 4, stride: 2, padding: 1, bias: false),
-            nn.LeakyReLU(leakySlope),
+            new LeakyRelu(leakySlope, inplace: false),
             nn.Conv2d(ndf, ndf * 2, kernel_size: 4, stride: 2, padding: 1, bias: false),
             CoupleGeneratorUnet.BatchStatisticsNorm(ndf * 2),
-            nn.LeakyReLU(leakySlope),
+            new LeakyRelu(leakySlope, inplace: false),
             nn.Conv2d(ndf * 2, ndf * 4, kernel_size: 4, stride: 2, padding: 1, bias: false),
             CoupleGeneratorUnet.BatchStatisticsNorm(ndf * 4),
-            nn.LeakyReLU(leakySlope),
+            new LeakyRelu(leakySlope, inplace: false),
             nn.Conv2d(ndf * 4, ndf * 8, kernel_size: 4, stride: 1, padding: 1, bias: false),
             CoupleGeneratorUnet.BatchStatisticsNorm(ndf * 8),
-            nn.LeakyReLU(leakySlope),
+            new LeakyRelu(leakySlope, inplace: false),
             nn.Conv2d(ndf * 8, 1, kernel_size: 4, stride: 1, padding: 1, bias: false),
             nn.Sigmoid(),
         };

@@ -99,18 +99,18 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
         }
 
         using var scope = NewDisposeScope();
-        double slope = Options.LeakySlope;
+        Scalar slopeScalar = Native.Scalars.Of(Options.LeakySlope);
         bool dropout = training || Options.DropoutAtInference;
         var skips = new Tensor[n];
         Tensor x = input;
         for (int i = 0; i < n; i++)
         {
-            Tensor encoded = encoders[i].call(i == 0 ? x : nn.functional.leaky_relu(x, slope));
+            Tensor encoded = encoders[i].call(i == 0 ? x : x.leaky_relu(slopeScalar));
             x = i == 0 ? encoded : encoder_norms[i - 1].call(encoded);
             skips[i] = x;
         }
 
-        x = nn.functional.leaky_relu(x, slope);
+        x = x.leaky_relu(slopeScalar);
         for (int j = 0; j < n; j++)
         {
             Tensor decoded = decoders[j].call(x);
@@ -126,7 +126,7 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
             }
 
             Tensor joined = torch.cat(new[] { decoded, skips[n - 2 - j] }, 1);
-            x = j == n - 2 ? nn.functional.relu(joined) : nn.functional.leaky_relu(joined, slope);
+            x = j == n - 2 ? nn.functional.relu(joined) : joined.leaky_relu(slopeScalar);
         }
 
         throw new InvalidOperationException("unreachable");
