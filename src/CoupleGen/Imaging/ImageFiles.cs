@@ -114,9 +114,11 @@ public static class ImageFiles
     {
         long start = stream.Position;
         IImageInfo? info;
+        IImageFormat? format;
         try
         {
-            info = Image.Identify(stream);
+            // One header read gives both the size (for the limits) and the format (for the checks below).
+            info = Image.Identify(stream, out format);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -139,8 +141,6 @@ public static class ImageFiles
             throw new InvalidImageException(name, $"{info.Width}x{info.Height} is {pixels:N0} pixels, more than the limit of {maxPixels:N0}.");
         }
 
-        stream.Position = start;
-        IImageFormat? format = Image.DetectFormat(stream);
         stream.Position = start;
         if (format is not null && acceptedFormats is not null && !acceptedFormats.Contains(format.Name, StringComparer.OrdinalIgnoreCase))
         {
