@@ -20,7 +20,9 @@ namespace CoupleGen.Training;
 /// </summary>
 internal static class Checkpoint
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: optimizer states as safetensors (CoupleGen's Adam). 1 held TorchSharp's Adam format: still readable for generation, not for resuming.</summary>
+    public const int FormatVersion = 2;
+    public const int OldestReadableVersion = 1;
     public const string ManifestEntry = "checkpoint.json";
     public const string GeneratorEntry = "generator.safetensors";
     public const string DiscriminatorEntry = "discriminator.safetensors";
@@ -86,9 +88,9 @@ internal static class Checkpoint
                 throw new CheckpointException(path, "its manifest is empty.");
             }
 
-            if (manifest.Format != FormatVersion)
+            if (manifest.Format is < OldestReadableVersion or > FormatVersion)
             {
-                throw new CheckpointException(path, $"it has format version {manifest.Format}; this CoupleGen reads version {FormatVersion}.");
+                throw new CheckpointException(path, $"it has format version {manifest.Format}; this CoupleGen reads versions {OldestReadableVersion} to {FormatVersion}.");
             }
 
             try

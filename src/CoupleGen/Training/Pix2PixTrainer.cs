@@ -90,8 +90,8 @@ public sealed class Pix2PixTrainer : IDisposable
         }
         else
         {
-            generatorOptimizer = new AdamStep(Generator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
-            discriminatorOptimizer = new AdamStep(Discriminator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
+            generatorOptimizer = new AdamOptimizer(Generator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
+            discriminatorOptimizer = new AdamOptimizer(Discriminator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
         }
     }
 
@@ -442,6 +442,11 @@ public sealed class Pix2PixTrainer : IDisposable
 
     private void Restore(string path, System.IO.Compression.ZipArchive zip, Checkpoint.Manifest manifest)
     {
+        if (manifest.Format < Checkpoint.FormatVersion)
+        {
+            throw new CheckpointException(path, $"it has format version {manifest.Format}, whose optimizer state (TorchSharp's Adam) this CoupleGen cannot resume; generate from it, or start a new run from its weights.");
+        }
+
         Checkpoint.LoadStateDict(path, zip, Checkpoint.GeneratorEntry, Generator);
         Checkpoint.LoadStateDict(path, zip, Checkpoint.DiscriminatorEntry, Discriminator);
         Checkpoint.ReadEntry(path, zip, Checkpoint.GeneratorOptimizerEntry, (s, _) =>
