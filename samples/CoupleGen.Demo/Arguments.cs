@@ -54,6 +54,19 @@ internal sealed class Arguments
             : throw new UsageException($"--{name} needs a non-negative whole number, not '{text}'.");
     }
 
+    public double Double(string name, double fallback)
+    {
+        string? text = Text(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value >= 0
+            ? value
+            : throw new UsageException($"--{name} needs a non-negative number, not '{text}'.");
+    }
+
     /// <summary>Fails on options the command did not read, so typos do not pass silently.</summary>
     public void RejectUnknown()
     {

@@ -3,6 +3,7 @@ using System.IO;
 using CoupleGen.Data;
 using CoupleGen.Evaluation;
 using CoupleGen.Generation;
+using CoupleGen.Models;
 using CoupleGen.Training;
 
 namespace CoupleGen.Demo;
@@ -23,18 +24,20 @@ internal static class EvaluateCommand
             "batch" => true,
             string other => throw new UsageException($"--batch-norm is running or batch, not '{other}'."),
         };
+        string? perceptual = arguments.Text("perceptual");
         arguments.RejectUnknown();
 
         var (train, heldOut) = DatasetSplit.ByGroup(PairedImageDataset.FromDirectory(data), holdOut, seed: 0);
         using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { UseBatchStatistics = batchStatistics });
-        Report(generator, train, heldOut, direction, output);
+        using FeatureExtractor? network = perceptual is null ? null : PerceptualNetwork.Load(perceptual);
+        Report(generator, train, heldOut, direction, output, network);
         return 0;
     }
 
-    public static void Report(IPartnerGenerator generator, IPairedDataset train, IPairedDataset heldOut, PairDirection direction, string output)
+    public static void Report(IPartnerGenerator generator, IPairedDataset train, IPairedDataset heldOut, PairDirection direction, string output, FeatureExtractor? perceptual = null)
     {
         string sheet = Path.Combine(output, "contact-sheet.png");
-        QualityReport report = QualityEvaluator.Evaluate(generator, heldOut, train, new QualityEvaluationOptions { Direction = direction, ContactSheetPath = sheet });
+        QualityReport report = QualityEvaluator.Evaluate(generator, heldOut, train, new QualityEvaluationOptions { Direction = direction, ContactSheetPath = sheet, Perceptual = perceptual });
         string markdown = report.ToMarkdown();
         Console.WriteLine(markdown);
         IO.Write(Path.Combine(output, "quality.md"), markdown);

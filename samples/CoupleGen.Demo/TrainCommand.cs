@@ -45,6 +45,13 @@ internal static class TrainCommand
         string? resume = arguments.Text("resume");
         string recipe = (arguments.Text("recipe") ?? "pix2pix").ToLowerInvariant();
         string? vgg = arguments.Text("vgg");
+        string? perceptual = arguments.Text("perceptual");
+        double perceptualWeight = arguments.Double("perceptual-weight", 0);
+        if ((perceptual is null) != (perceptualWeight == 0))
+        {
+            throw new UsageException("--perceptual FILE and --perceptual-weight W (> 0) go together.");
+        }
+
         if (recipe is not ("pix2pix" or "couplegenerator"))
         {
             throw new UsageException($"--recipe is pix2pix or couplegenerator, not '{recipe}'.");
@@ -87,6 +94,7 @@ internal static class TrainCommand
                 Direction = direction,
                 Epochs = epochs,
                 DecayEpochs = decayEpochs,
+                PerceptualWeight = perceptualWeight,
             };
         options = options with
         {
@@ -95,7 +103,13 @@ internal static class TrainCommand
             CheckpointPath = checkpoint,
             CheckpointInterval = checkpointEvery,
         };
-        using PerceptualLoss? featureLoss = vgg is null ? null : LoadFeatureLoss(vgg);
+        if (recipe == "couplegenerator" && perceptual is not null)
+        {
+            throw new UsageException("The couplegenerator recipe's feature loss is VGG16's (--vgg); --perceptual is for the pix2pix recipe.");
+        }
+
+        using FeatureExtractor? network = perceptual is null ? null : PerceptualNetwork.Load(perceptual);
+        using PerceptualLoss? featureLoss = vgg is not null ? LoadFeatureLoss(vgg) : network is null ? null : new PerceptualLoss(network);
         if (recipe == "couplegenerator" && featureLoss is null)
         {
             Console.WriteLine("note: no --vgg weights given, so the CoupleGenerator recipe trains without its feature loss F (weight 1e-4).");
@@ -111,7 +125,7 @@ internal static class TrainCommand
         }
 
         using var generator = PartnerGenerator.FromCheckpoint(checkpoint);
-        EvaluateCommand.Report(generator, train, heldOut, direction, output);
+        EvaluateCommand.Report(generator, train, heldOut, direction, output, network);
         Console.WriteLine($"Checkpoint: {checkpoint}");
         return 0;
     }

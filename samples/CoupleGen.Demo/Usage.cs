@@ -16,21 +16,25 @@ internal static class Usage
                         [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--seed N] [--resume CHECKPOINT]
                         [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy] [--filters 64]
+                        [--perceptual FILE --perceptual-weight W]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
             did. Holds out whole couples, writes DIR/couplegen.ckpt and DIR/contact-sheet.png.
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
-            its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads).
+            its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
+            a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as
+            the ResNet18.onnx of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 (see docs/weights.md).
 
         couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
 
         couplegen evaluate --checkpoint FILE --data DIR [--out DIR] [--hold-out 6] [--direction BtoA]
-                           [--batch-norm running|batch]
+                           [--batch-norm running|batch] [--perceptual FILE]
             Scores the model on the held-out couples (the same split train uses): L1, PSNR, SSIM next
             to the identity and mean-partner baselines; writes quality.md, quality.json and
             contact-sheet.png (input | generated | real | mean partner) to DIR (default out/evaluate).
             --batch-norm batch normalises with each image's own statistics, as pix2pix's test.py does.
+            --perceptual adds a perceptual-distance column from VGG16 or ResNet18 weights.
         """;
 
     public static int Print(TextWriter writer)

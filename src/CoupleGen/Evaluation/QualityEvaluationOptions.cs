@@ -1,5 +1,5 @@
 using System;
-using CoupleGen.Models.Vgg;
+using CoupleGen.Models;
 using CoupleGen.Training;
 
 namespace CoupleGen.Evaluation;
@@ -10,8 +10,13 @@ public sealed record QualityEvaluationOptions
     /// <summary>Gets which half of a pair is the input. Default: <see cref="PairDirection.BToA"/> (CoupleGenerator's layout).</summary>
     public PairDirection Direction { get; init; } = PairDirection.BToA;
 
-    /// <summary>Gets a VGG for the perceptual distance column, or <see langword="null"/> to leave it out (no VGG weights ship with CoupleGen). Default: <see langword="null"/>.</summary>
-    public VggFeatures? Perceptual { get; init; }
+    /// <summary>
+    /// Gets the network for the perceptual distance column (mean over its taps of the mean squared
+    /// feature difference): VGG16 (<see cref="Models.Vgg.VggFeatures"/>) or ResNet18
+    /// (<see cref="Models.ResNet.ResNetFeatures"/>), or <see langword="null"/> to leave the column out.
+    /// The caller keeps ownership. Default: <see langword="null"/>.
+    /// </summary>
+    public FeatureExtractor? Perceptual { get; init; }
 
     /// <summary>Gets where to write a contact sheet (input | generated | real | mean partner), or <see langword="null"/> for none. Default: <see langword="null"/>.</summary>
     public string? ContactSheetPath { get; init; }

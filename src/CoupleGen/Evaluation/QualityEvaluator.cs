@@ -104,12 +104,12 @@ public static class QualityEvaluator
         double psnr = ImageMetrics.Psnr(output, real);
         sums[1] += double.IsPositiveInfinity(psnr) ? 100 : psnr;
         sums[2] += ImageMetrics.Ssim(output, real);
-        if (options.Perceptual is { } vgg)
+        if (options.Perceptual is { } network)
         {
             using var scope = NewDisposeScope();
             using var noGrad = torch.no_grad();
-            Tensor[] a = vgg.call(ImageTensor.ToTensor(output).unsqueeze(0));
-            Tensor[] b = vgg.call(ImageTensor.ToTensor(real).unsqueeze(0));
+            Tensor[] a = network.call(ImageTensor.ToTensor(output).unsqueeze(0));
+            Tensor[] b = network.call(ImageTensor.ToTensor(real).unsqueeze(0));
             double distance = 0;
             for (int t = 0; t < a.Length; t++)
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using CoupleGen.Models;
 using CoupleGen.Models.Vgg;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,9 +8,11 @@ using static TorchSharp.torch;
 namespace CoupleGen.Losses;
 
 /// <summary>
-/// A feature (perceptual) loss: the weighted sum over the VGG taps of the distance between the
-/// features of the generated and the target image. Target features carry no gradient; the VGG is
-/// frozen. The caller owns the <see cref="VggFeatures"/> and disposes it.
+/// A feature (perceptual) loss: the weighted sum over the taps of the distance between the features of
+/// the generated and the target image. Target features carry no gradient; the network is frozen. The
+/// backbone is VGG16 (<see cref="VggFeatures"/>, the original CoupleGenerator's choice) or, for users
+/// without VGG weights, ResNet18 (<see cref="Models.ResNet.ResNetFeatures"/>). The caller owns the
+/// network and disposes it.
 /// </summary>
 public sealed class PerceptualLoss : IDisposable
 {
@@ -17,16 +20,16 @@ public sealed class PerceptualLoss : IDisposable
     private readonly bool ownsFeatures;
 
     /// <summary>Initializes a new instance of the <see cref="PerceptualLoss"/> class.</summary>
-    /// <param name="features">A VGG with real weights, e.g. from <see cref="VggFeatures.FromWeights"/>.</param>
+    /// <param name="features">A network with real weights, e.g. from <see cref="VggFeatures.FromWeights"/> or <see cref="Models.ResNet.ResNetFeatures.FromWeights"/>.</param>
     /// <param name="distance">How feature maps are compared. Default: mean squared error.</param>
     /// <param name="tapWeights">One weight per tap of <paramref name="features"/>; <see langword="null"/> for 1 each.</param>
     /// <exception cref="ArgumentException">The weights do not match the taps.</exception>
-    public PerceptualLoss(VggFeatures features, PerceptualDistance distance = PerceptualDistance.MeanSquaredError, IReadOnlyList<double>? tapWeights = null)
+    public PerceptualLoss(FeatureExtractor features, PerceptualDistance distance = PerceptualDistance.MeanSquaredError, IReadOnlyList<double>? tapWeights = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         Features = features;
         Distance = distance;
-        int taps = features.Options.Taps.Count;
+        int taps = features.Taps.Count;
         this.tapWeights = tapWeights is null ? Array.ConvertAll(new double[taps], _ => 1.0) : new List<double>(tapWeights).ToArray();
         if (this.tapWeights.Length != taps)
         {
@@ -55,19 +58,19 @@ public sealed class PerceptualLoss : IDisposable
         return new PerceptualLoss(VggFeatures.FromWeights(vgg16, options), PerceptualDistance.CoupleGenerator, ownsFeatures: true);
     }
 
-    internal PerceptualLoss(VggFeatures features, PerceptualDistance distance, bool ownsFeatures)
+    internal PerceptualLoss(FeatureExtractor features, PerceptualDistance distance, bool ownsFeatures)
         : this(features, distance)
     {
         this.ownsFeatures = ownsFeatures;
     }
 
     /// <summary>Gets the feature network.</summary>
-    public VggFeatures Features { get; }
+    public FeatureExtractor Features { get; }
 
     /// <summary>Gets how feature maps are compared.</summary>
     public PerceptualDistance Distance { get; }
 
-    /// <summary>Computes the loss of <paramref name="generated"/> against <paramref name="target"/>, both [N, 3, H, W] in the VGG's input range.</summary>
+    /// <summary>Computes the loss of <paramref name="generated"/> against <paramref name="target"/>, both [N, 3, H, W] in the network's input range.</summary>
     /// <param name="generated">The generator's output; gradients flow back into it.</param>
     /// <param name="target">The real images.</param>
     /// <returns>A scalar tensor.</returns>
@@ -101,7 +104,7 @@ public sealed class PerceptualLoss : IDisposable
         return total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Disposes the VGG if this loss created it.</summary>
+    /// <summary>Disposes the feature network if this loss created it.</summary>
     public void Dispose()
     {
         if (ownsFeatures)

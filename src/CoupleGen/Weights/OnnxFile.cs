@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using CoupleGen.Weights.Pickle;
 using TorchSharp;
@@ -9,23 +10,32 @@ using static TorchSharp.torch;
 namespace CoupleGen.Weights;
 
 /// <summary>
-/// Reads the initializers (the weights) of an ONNX model: ModelProto.graph (field 7) ->
+/// Reads the initializers (the weights) of an ONNX model and its producer_name (field 2): ModelProto.graph (field 7) ->
 /// GraphProto.initializer (field 5) -> TensorProto (dims 1, data_type 2, float_data 4, int32_data 5,
 /// int64_data 7, name 8, raw_data 9, double_data 10, data_location 14), decoded from the protobuf
-/// wire format directly. Tensors come back in file order, which is what shape/order mapping relies on.
+/// wire format directly. Tensors come back in the order the graph's nodes (GraphProto.node, field 1;
+/// NodeProto.input, field 1) first use them, which is network order even when the exporter stored them
+/// otherwise (CNTK's ResNet18 lists its initializers deepest layer first); shape/order mapping relies on
+/// it. Initializers no node uses follow in file order.
 /// </summary>
 internal static class OnnxFile
 {
-    public static List<KeyValuePair<string, Tensor>> ReadInitializers(byte[] model)
+    public static List<KeyValuePair<string, Tensor>> ReadInitializers(byte[] model, out string? producer)
     {
+        producer = null;
         var result = new List<KeyValuePair<string, Tensor>>();
+        var firstUse = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             var reader = new Wire(model, 0, model.Length);
             bool sawGraph = false;
             while (reader.Next(out int field, out int wireType))
             {
-                if (field == 7 && wireType == 2)
+                if (field == 2 && wireType == 2)
+                {
+                    producer = Encoding.UTF8.GetString(reader.Bytes());
+                }
+                else if (field == 7 && wireType == 2)
                 {
                     sawGraph = true;
                     var graph = reader.Sub();
@@ -34,6 +44,10 @@ internal static class OnnxFile
                         if (graphField == 5 && graphWire == 2)
                         {
                             result.Add(ReadTensor(graph.Sub()));
+                        }
+                        else if (graphField == 1 && graphWire == 2)
+                        {
+                            ReadNodeInputs(graph.Sub(), firstUse);
                         }
                         else
                         {
@@ -52,7 +66,12 @@ internal static class OnnxFile
                 throw new InvalidDataException("the file holds no ONNX graph (not an ONNX model).");
             }
 
-            return result;
+            return result
+                .Select((entry, index) => (entry, index))
+                .OrderBy(e => firstUse.TryGetValue(e.entry.Key, out int use) ? use : int.MaxValue)
+                .ThenBy(e => e.index)
+                .Select(e => e.entry)
+                .ToList();
         }
         catch
         {
@@ -62,6 +81,21 @@ internal static class OnnxFile
             }
 
             throw;
+        }
+    }
+
+    private static void ReadNodeInputs(Wire node, Dictionary<string, int> firstUse)
+    {
+        while (node.Next(out int field, out int wire))
+        {
+            if (field == 1 && wire == 2)
+            {
+                firstUse.TryAdd(Encoding.UTF8.GetString(node.Bytes()), firstUse.Count);
+            }
+            else
+            {
+                node.Skip(wire);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class WeightDictionary : IReadOnlyDictionary<string, Tensor>, IDis
     private readonly Dictionary<string, Tensor> tensors;
     private readonly List<string> order;
 
-    internal WeightDictionary(IEnumerable<KeyValuePair<string, Tensor>> tensors, string source, WeightFormat format)
+    internal WeightDictionary(IEnumerable<KeyValuePair<string, Tensor>> tensors, string source, WeightFormat format, string? producer = null)
     {
         this.tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         order = new List<string>();
@@ -27,6 +27,7 @@ public sealed class WeightDictionary : IReadOnlyDictionary<string, Tensor>, IDis
 
         Source = source;
         Format = format;
+        Producer = producer;
     }
 
     /// <summary>Gets the file the tensors came from.</summary>
@@ -34,6 +35,9 @@ public sealed class WeightDictionary : IReadOnlyDictionary<string, Tensor>, IDis
 
     /// <summary>Gets the format the file was read as.</summary>
     public WeightFormat Format { get; }
+
+    /// <summary>Gets the program that wrote the file when the format records it (ONNX's producer_name, e.g. <c>pytorch</c> or <c>CNTK</c>), otherwise <see langword="null"/>.</summary>
+    public string? Producer { get; }
 
     /// <summary>Gets the names in file order (the order ONNX and shape-order mapping rely on).</summary>
     public IReadOnlyList<string> Order => order;

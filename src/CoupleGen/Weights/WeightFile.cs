@@ -46,18 +46,19 @@ public static class WeightFile
 
         try
         {
+            string? producer = null;
             IEnumerable<KeyValuePair<string, Tensor>> tensors = format switch
             {
                 WeightFormat.SafeTensors => SafeTensors.Read(file, file.Length),
                 WeightFormat.PyTorchZip => PyTorchFile.ReadZip(file),
                 WeightFormat.PyTorchLegacy => PyTorchFile.ReadLegacy(file),
                 WeightFormat.NumPy => NumpyFile.Read(file, Path.GetFileNameWithoutExtension(path)),
-                WeightFormat.Onnx => OnnxFile.ReadInitializers(ReadAll(file)),
+                WeightFormat.Onnx => OnnxFile.ReadInitializers(ReadAll(file), out producer),
                 WeightFormat.TorchSharp => TorchSharpFile.Read(file),
                 WeightFormat.CoupleGenCheckpoint => ReadCheckpointGenerator(path),
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown weight format."),
             };
-            return new WeightDictionary(tensors, path, format);
+            return new WeightDictionary(tensors, path, format, producer);
         }
         catch (Exception ex) when (ex is not (InvalidWeightsException or CheckpointException or OperationCanceledException or OutOfMemoryException or ArgumentOutOfRangeException { ParamName: nameof(format) }))
         {

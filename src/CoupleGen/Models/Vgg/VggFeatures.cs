@@ -15,7 +15,7 @@ namespace CoupleGen.Models.Vgg;
 /// named in <see cref="VggFeatureOptions.Taps"/>. Images go in as [N, 3, H, W] in [-1, 1] (generator
 /// range) and are converted to the weights' convention inside.
 /// </summary>
-public sealed class VggFeatures : nn.Module<Tensor, Tensor[]>
+public sealed class VggFeatures : FeatureExtractor
 {
     private static readonly int[] Vgg16 = { 64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0 };
     private static readonly int[] Vgg19 = { 64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0 };
@@ -83,15 +83,14 @@ public sealed class VggFeatures : nn.Module<Tensor, Tensor[]>
         mean = Array.ConvertAll(m, v => (float)v);
         scale = Array.ConvertAll(s, v => (float)v);
         RegisterComponents();
-        eval();
-        foreach (var parameter in parameters())
-        {
-            parameter.requires_grad = false;
-        }
+        Freeze();
     }
 
     /// <summary>Gets the options this module was built with.</summary>
     public VggFeatureOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> Taps => Options.Taps;
 
     /// <summary>Creates VGG features with weights from a file of any supported format, detecting its key layout.</summary>
     /// <param name="weights">torchvision keys (<c>features.N.weight</c>, extra classifier keys ignored), tensorflow-vgg <c>vgg16.npy</c> keys (<c>conv1_1.0</c> = W in HWIO, <c>conv1_1.1</c> = b), or any other file whose convolution tensors appear in network order (ONNX model-zoo files): matched by order and shape.</param>
@@ -121,23 +120,9 @@ public sealed class VggFeatures : nn.Module<Tensor, Tensor[]>
         }
     }
 
-    /// <summary>Converts [-1, 1] RGB images (or [0, 1], see options) to the weights' input convention.</summary>
-    /// <param name="images">[N, 3, H, W].</param>
-    /// <returns>A new tensor.</returns>
-    public Tensor Normalize(Tensor images)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        using var scope = NewDisposeScope();
-        Tensor unit = Options.InputInMinusOneToOne ? images.add(Native.Scalars.One, Native.Scalars.One).mul(Native.Scalars.Half) : images.alias();
-        if (Options.Convention == VggInputConvention.Caffe)
-        {
-            unit = unit.flip(1);
-        }
-
-        Tensor m = torch.tensor(mean, new long[] { 1, 3, 1, 1 }, device: images.device);
-        Tensor s = torch.tensor(scale, new long[] { 1, 3, 1, 1 }, device: images.device);
-        return unit.sub(m).div(s).MoveToOuterDisposeScope();
-    }
+    /// <inheritdoc/>
+    public override Tensor Normalize(Tensor images) =>
+        NormalizeChannels(images, Options.InputInMinusOneToOne, Options.Convention == VggInputConvention.Caffe, mean, scale);
 
     /// <summary>Returns the tapped feature maps, in <see cref="VggFeatureOptions.Taps"/> order.</summary>
     /// <param name="input">Images [N, 3, H, W] in the range the options name.</param>
@@ -145,11 +130,7 @@ public sealed class VggFeatures : nn.Module<Tensor, Tensor[]>
     /// <exception cref="ArgumentException">The input is not [N, 3, H, W].</exception>
     public override Tensor[] forward(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.dim() != 4 || input.shape[1] != 3)
-        {
-            throw new ArgumentException($"VGG expects [N, 3, H, W] images; got [{string.Join(", ", input.shape)}].", nameof(input));
-        }
+        RequireImages(input, "VGG");
 
         using var scope = NewDisposeScope();
         var outputs = new Tensor[tapIndices.Length];

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Models;
+
+/// <summary>
+/// A frozen image network that returns named intermediate feature maps ("taps"): the backbone of a
+/// <see cref="Losses.PerceptualLoss"/> and of the perceptual distance in quality reports. Images go in
+/// as [N, 3, H, W] in the generator's [-1, 1] range and are converted to the weights' convention inside.
+/// </summary>
+public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
+{
+    /// <summary>Initializes a new instance of the <see cref="FeatureExtractor"/> class.</summary>
+    /// <param name="name">The module name.</param>
+    protected FeatureExtractor(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>Gets the names of the feature maps <see cref="nn.Module{T, TResult}.forward"/> returns, in order.</summary>
+    public abstract IReadOnlyList<string> Taps { get; }
+
+    /// <summary>Converts images to the weights' input convention.</summary>
+    /// <param name="images">[N, 3, H, W] RGB in [-1, 1] (or [0, 1] when the options say so).</param>
+    /// <returns>A new tensor.</returns>
+    public abstract Tensor Normalize(Tensor images);
+
+    /// <summary>Freezes every parameter and switches to evaluation mode; call at the end of a constructor.</summary>
+    protected void Freeze()
+    {
+        eval();
+        foreach (var parameter in parameters())
+        {
+            parameter.requires_grad = false;
+        }
+    }
+
+    /// <summary>
+    /// The conversion every ImageNet convention shares: to [0, 1] if needed, optionally RGB to BGR, then
+    /// (x - mean) / scale per channel, with mean and scale in [0, 1] units.
+    /// </summary>
+    /// <param name="images">[N, 3, H, W] RGB.</param>
+    /// <param name="inputInMinusOneToOne">Whether <paramref name="images"/> are in [-1, 1].</param>
+    /// <param name="bgr">Whether the weights expect BGR channel order.</param>
+    /// <param name="mean">Per-channel mean in the weights' channel order, [0, 1] units.</param>
+    /// <param name="scale">Per-channel divisor in the weights' channel order, [0, 1] units.</param>
+    /// <returns>A new tensor.</returns>
+    protected static Tensor NormalizeChannels(Tensor images, bool inputInMinusOneToOne, bool bgr, float[] mean, float[] scale)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
+        Tensor unit = inputInMinusOneToOne ? images.add(Native.Scalars.One, Native.Scalars.One).mul(Native.Scalars.Half) : images.alias();
+        if (bgr)
+        {
+            unit = unit.flip(1);
+        }
+
+        Tensor m = torch.tensor(mean, new long[] { 1, 3, 1, 1 }, device: images.device);
+        Tensor s = torch.tensor(scale, new long[] { 1, 3, 1, 1 }, device: images.device);
+        return unit.sub(m).div(s).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Checks that <paramref name="input"/> is a batch of RGB images.</summary>
+    /// <param name="input">The tensor to check.</param>
+    /// <param name="network">The network's name for the message.</param>
+    /// <exception cref="ArgumentException">The input is not [N, 3, H, W].</exception>
+    protected static void RequireImages(Tensor input, string network)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.dim() != 4 || input.shape[1] != 3)
+        {
+            throw new ArgumentException($"{network} expects [N, 3, H, W] images; got [{string.Join(", ", input.shape)}].", nameof(input));
+        }
+    }
+}

@@ -1,0 +1,408 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoupleGen.Errors;
+using CoupleGen.Weights;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Models.ResNet;
+
+/// <summary>
+/// ResNet18 (or another basic-block ResNet, see <see cref="ResNetFeatureOptions.BlocksPerStage"/>) without its classifier (torchvision keys <c>conv1.weight</c>, <c>bn1.*</c>,
+/// <c>layer1.0.conv1.weight</c> ... <c>layer4.1.bn2.*</c>), frozen and in evaluation mode, returning the
+/// stages named in <see cref="ResNetFeatureOptions.Taps"/>. A perceptual-loss backbone for users without
+/// VGG weights: NuGet <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> ships real ImageNet weights as ONNX,
+/// which <see cref="FromWeights"/> reads.
+/// </summary>
+public sealed class ResNetFeatures : FeatureExtractor
+{
+    private static readonly int[] ResNet18Blocks = { 2, 2, 2, 2 };
+    private static readonly string[] StageNames = { "relu", "layer1", "layer2", "layer3", "layer4", "pool" };
+    private static readonly float[] TorchvisionMean = { 0.485f, 0.456f, 0.406f };
+    private static readonly float[] TorchvisionStd = { 0.229f, 0.224f, 0.225f };
+
+    // The per-channel means (B, G, R) of the featurizer's 224x224 mean image in ResNetPreprocess.onnx.
+    private static readonly float[] CntkMean = { 103.06262f / 255, 115.902885f / 255, 123.15163f / 255 };
+    private static readonly float[] CntkScale = { 1f / 255, 1f / 255, 1f / 255 };
+
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly MaxPool2d maxpool;
+    private readonly Sequential? layer1;
+    private readonly Sequential? layer2;
+    private readonly Sequential? layer3;
+    private readonly Sequential? layer4;
+    private readonly int[] tapStages;
+    private readonly int deepestStage;
+
+    /// <summary>Initializes a new instance of the <see cref="ResNetFeatures"/> class with random weights; load real ones with <see cref="FromWeights"/>.</summary>
+    /// <param name="options">Taps and convention; <see langword="null"/> for defaults.</param>
+    /// <exception cref="ArgumentException">A tap names no stage.</exception>
+    public ResNetFeatures(ResNetFeatureOptions? options = null)
+        : this(options ?? new ResNetFeatureOptions(), widthDivisor: 1)
+    {
+    }
+
+    /// <summary>A narrower network of the same layer structure, for tests with small reference fixtures.</summary>
+    internal ResNetFeatures(ResNetFeatureOptions options, int widthDivisor)
+        : base(Native.CoupleGenRuntime.InitializedName(nameof(ResNetFeatures)))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        tapStages = options.Taps.Select(StageOf).ToArray();
+        deepestStage = tapStages.Max();
+        long Width(int channels) => Math.Max(1, channels / widthDivisor);
+
+        conv1 = nn.Conv2d(3, Width(64), kernel_size: 7, stride: 2, padding: 3, bias: false);
+        bn1 = nn.BatchNorm2d(Width(64));
+        maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
+
+        // Only the stages up to the deepest tap are built, so unused depth costs nothing.
+        IReadOnlyList<int> blocks = options.BlocksPerStage ?? ResNet18Blocks;
+        layer1 = deepestStage >= 1 ? Stage(Width(64), Width(64), 1, blocks[0]) : null;
+        layer2 = deepestStage >= 2 ? Stage(Width(64), Width(128), 2, blocks[1]) : null;
+        layer3 = deepestStage >= 3 ? Stage(Width(128), Width(256), 2, blocks[2]) : null;
+        layer4 = deepestStage >= 4 ? Stage(Width(256), Width(512), 2, blocks[3]) : null;
+        RegisterComponents();
+        Freeze();
+    }
+
+    /// <summary>Gets the options this module was built with.</summary>
+    public ResNetFeatureOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> Taps => Options.Taps;
+
+    /// <summary>
+    /// Creates ResNet features with weights from a file of any supported format; the blocks per stage
+    /// come from the weights unless the options set them. torchvision keys
+    /// (<c>layer1.0.conv1.weight</c>, classifier <c>fc.*</c> ignored) load by name. Any other file (ONNX
+    /// exports such as the CNTK featurizer, whose initializers <see cref="WeightFile.Load"/> returns in
+    /// the order the graph uses them) is matched by order and shape: each 4-D kernel starts a group and
+    /// the 1-D tensors after it are its batch norm (scale, bias, mean, variance), optionally preceded by
+    /// the convolution's bias (folded into the mean), or a lone bias (batch norm already fused into the
+    /// convolution, loaded as an identity batch norm). 1x1 kernels fill the shortcut projections in
+    /// order, the others the main path in order.
+    /// </summary>
+    /// <param name="weights">The weights.</param>
+    /// <param name="options">Taps and convention; when <see langword="null"/>, the defaults, with <see cref="ResNetInputConvention.CntkFeaturizer"/> for files CNTK wrote (<see cref="WeightDictionary.Producer"/>) and <see cref="ResNetInputConvention.Torchvision"/> for the rest.</param>
+    /// <returns>The loaded, frozen module on the CPU.</returns>
+    /// <exception cref="InvalidWeightsException">The weights do not fit ResNet18.</exception>
+    public static ResNetFeatures FromWeights(WeightDictionary weights, ResNetFeatureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        options ??= new ResNetFeatureOptions
+        {
+            Convention = weights.Producer == "CNTK" ? ResNetInputConvention.CntkFeaturizer : ResNetInputConvention.Torchvision,
+        };
+        return FromWeightsNarrow(weights, options, widthDivisor: 1);
+    }
+
+    internal static ResNetFeatures FromWeightsNarrow(WeightDictionary weights, ResNetFeatureOptions options, int widthDivisor)
+    {
+        if (options.BlocksPerStage is null && InferBlocks(weights) is { } blocks)
+        {
+            options = options with { BlocksPerStage = blocks };
+        }
+
+        var network = new ResNetFeatures(options, widthDivisor);
+        try
+        {
+            network.LoadFrom(weights);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Normalize(Tensor images) => Options.Convention == ResNetInputConvention.CntkFeaturizer
+        ? NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: true, CntkMean, CntkScale)
+        : NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: false, TorchvisionMean, TorchvisionStd);
+
+    /// <summary>Returns the tapped feature maps, in <see cref="ResNetFeatureOptions.Taps"/> order.</summary>
+    /// <param name="input">Images [N, 3, H, W] in the range the options name.</param>
+    /// <returns>One tensor per tap.</returns>
+    /// <exception cref="ArgumentException">The input is not [N, 3, H, W].</exception>
+    public override Tensor[] forward(Tensor input)
+    {
+        RequireImages(input, "ResNet18");
+        using var scope = NewDisposeScope();
+        return Run(Normalize(input));
+    }
+
+    /// <summary>Runs the network on an already normalized batch (the weights' own convention).</summary>
+    /// <param name="normalized">[N, 3, H, W] as the weights expect it, e.g. the output of <c>ResNetPreprocess.onnx</c>.</param>
+    /// <returns>One tensor per tap.</returns>
+    /// <exception cref="ArgumentException">The input is not [N, 3, H, W].</exception>
+    public Tensor[] ForwardNormalized(Tensor normalized)
+    {
+        RequireImages(normalized, "ResNet18");
+        using var scope = NewDisposeScope();
+        return Run(normalized);
+    }
+
+    internal static int StageOf(string tap) => Array.IndexOf(StageNames, tap);
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            conv1.Dispose();
+            bn1.Dispose();
+            maxpool.Dispose();
+            layer1?.Dispose();
+            layer2?.Dispose();
+            layer3?.Dispose();
+            layer4?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static Sequential Stage(long inChannels, long outChannels, long stride, int blocks) =>
+        nn.Sequential(Enumerable.Range(0, blocks).Select(b => b == 0
+            ? new ResNetBasicBlock(inChannels, outChannels, stride)
+            : new ResNetBasicBlock(outChannels, outChannels, 1)));
+
+    /// <summary>Counts the blocks per stage in torchvision keys, or in the 3x3 kernels (two per block) grouped by output width in network order.</summary>
+    private static int[]? InferBlocks(WeightDictionary weights)
+    {
+        if (weights.ContainsKey("layer1.0.conv1.weight"))
+        {
+            return Enumerable.Range(1, 4).Select(stage => Enumerable.Range(0, 65).TakeWhile(b => weights.ContainsKey($"layer{stage}.{b}.conv1.weight")).Count()).ToArray();
+        }
+
+        var widths = ConvolutionGroup.Find(weights).Where(g => !g.IsPointwise).Skip(1).Select(g => g.Kernel.shape[0]).ToList();
+        var counts = new List<int>();
+        for (int i = 0; i < widths.Count; i++)
+        {
+            if (i == 0 || widths[i] != widths[i - 1])
+            {
+                counts.Add(0);
+            }
+
+            counts[^1]++;
+        }
+
+        return counts.Count == 4 && counts.All(c => c % 2 == 0) ? counts.Select(c => c / 2).ToArray() : null;
+    }
+
+    private Tensor[] Run(Tensor x)
+    {
+        var stages = new Tensor[StageNames.Length];
+        x = nn.functional.relu(bn1.call(conv1.call(x)));
+        stages[0] = x;
+        x = maxpool.call(x);
+        Sequential?[] layers = { layer1, layer2, layer3, layer4 };
+        for (int i = 0; i < layers.Length && i < deepestStage; i++)
+        {
+            x = layers[i]!.call(x);
+            stages[i + 1] = x;
+        }
+
+        if (deepestStage == 5)
+        {
+            stages[5] = nn.functional.adaptive_avg_pool2d(x, new long[] { 1, 1 });
+        }
+
+        var outputs = new Tensor[tapStages.Length];
+        for (int t = 0; t < tapStages.Length; t++)
+        {
+            outputs[t] = stages[tapStages[t]].MoveToOuterDisposeScope();
+        }
+
+        return outputs;
+    }
+
+    private void LoadFrom(WeightDictionary weights)
+    {
+        var expected = state_dict();
+        if (weights.ContainsKey("layer1.0.conv1.weight"))
+        {
+            var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            var zeros = new List<Tensor>();
+            try
+            {
+                foreach (var (key, tensor) in expected)
+                {
+                    if (weights.TryGetValue(key, out Tensor? value))
+                    {
+                        mapped[key] = value;
+                    }
+                    else if (key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+                    {
+                        zeros.Add(torch.zeros_like(tensor));
+                        mapped[key] = zeros[^1];
+                    }
+                }
+
+                ModuleWeights.LoadCore(this, mapped, weights.Source);
+            }
+            finally
+            {
+                zeros.ForEach(t => t.Dispose());
+            }
+
+            return;
+        }
+
+        LoadByOrderAndShape(weights, expected);
+    }
+
+    private void LoadByOrderAndShape(WeightDictionary weights, Dictionary<string, Tensor> expected)
+    {
+        var main = new List<string> { "conv1" };
+        var shortcuts = new List<string>();
+        var bnOf = new Dictionary<string, string>(StringComparer.Ordinal) { ["conv1"] = "bn1" };
+        for (int layer = 1; layer <= 4; layer++)
+        {
+            for (int block = 0; ; block++)
+            {
+                string prefix = $"layer{layer}.{block}.";
+                if (!expected.ContainsKey(prefix + "conv1.weight"))
+                {
+                    break;
+                }
+
+                main.Add(prefix + "conv1");
+                main.Add(prefix + "conv2");
+                bnOf[prefix + "conv1"] = prefix + "bn1";
+                bnOf[prefix + "conv2"] = prefix + "bn2";
+                if (expected.ContainsKey(prefix + "downsample.0.weight"))
+                {
+                    shortcuts.Add(prefix + "downsample.0");
+                    bnOf[prefix + "downsample.0"] = prefix + "downsample.1";
+                }
+            }
+        }
+
+        List<ConvolutionGroup> groups = ConvolutionGroup.Find(weights);
+        var mainGroups = groups.Where(g => !g.IsPointwise).ToList();
+        var shortcutGroups = groups.Where(g => g.IsPointwise).ToList();
+        if (mainGroups.Count < main.Count || shortcutGroups.Count < shortcuts.Count)
+        {
+            throw new InvalidWeightsException(weights.Source, $"This ResNet up to {StageNames[deepestStage]} needs {main.Count} convolutions and {shortcuts.Count} 1x1 shortcut projections; the file has {mainGroups.Count} and {shortcutGroups.Count} (mapping by order and shape).");
+        }
+
+        var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var owned = new List<Tensor>();
+        try
+        {
+            foreach (var (name, group) in main.Zip(mainGroups).Concat(shortcuts.Zip(shortcutGroups)))
+            {
+                group.AddTo(mapped, owned, name, bnOf[name], weights);
+            }
+
+            foreach (var (key, tensor) in expected)
+            {
+                if (key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+                {
+                    owned.Add(torch.zeros_like(tensor));
+                    mapped[key] = owned[^1];
+                }
+            }
+
+            ModuleWeights.LoadCore(this, mapped, weights.Source);
+        }
+        finally
+        {
+            owned.ForEach(t => t.Dispose());
+        }
+    }
+
+    /// <summary>A 4-D kernel and the 1-D tensors that follow it in a weight file.</summary>
+    private sealed class ConvolutionGroup
+    {
+        private const double BatchNormEpsilon = 1e-5;
+
+        private ConvolutionGroup(Tensor kernel, string kernelName)
+        {
+            Kernel = kernel;
+            KernelName = kernelName;
+        }
+
+        public Tensor Kernel { get; }
+
+        public string KernelName { get; }
+
+        public List<Tensor> Vectors { get; } = new();
+
+        public bool IsPointwise => Kernel.shape[2] == 1 && Kernel.shape[3] == 1;
+
+        public static List<ConvolutionGroup> Find(WeightDictionary weights)
+        {
+            var groups = new List<ConvolutionGroup>();
+            ConvolutionGroup? current = null;
+            foreach (string key in weights.Order)
+            {
+                Tensor tensor = weights[key];
+                switch (tensor.dim())
+                {
+                    case 4:
+                        current = new ConvolutionGroup(tensor, key);
+                        groups.Add(current);
+                        break;
+                    case 1:
+                        current?.Vectors.Add(tensor);
+                        break;
+                    case 0:
+                        break; // num_batches_tracked counters.
+                    default:
+                        current = null; // A classifier matrix: what follows belongs to it.
+                        break;
+                }
+            }
+
+            return groups;
+        }
+
+        public void AddTo(Dictionary<string, Tensor> mapped, List<Tensor> owned, string convolution, string batchNorm, WeightDictionary weights)
+        {
+            long channels = Kernel.shape[0];
+            if (Vectors.Any(v => v.shape[0] != channels))
+            {
+                throw new InvalidWeightsException(weights.Source, $"the vectors after kernel '{KernelName}' [{string.Join(", ", Kernel.shape)}] do not all have its {channels} output channels (mapping by order and shape to {convolution}).");
+            }
+
+            mapped[convolution + ".weight"] = Kernel;
+            switch (Vectors.Count)
+            {
+                case 4:
+                    Put(Vectors[0], Vectors[1], Vectors[2], Vectors[3]);
+                    break;
+                case 5:
+                    // conv bias b before batch norm: gamma (x + b - mean) / sigma + beta, so mean' = mean - b.
+                    owned.Add(Vectors[3].sub(Vectors[0]));
+                    Put(Vectors[1], Vectors[2], owned[^1], Vectors[4]);
+                    break;
+                case 1:
+                    // Batch norm fused into the convolution: an identity norm carrying the bias.
+                    owned.Add(torch.ones(channels));
+                    Tensor one = owned[^1];
+                    owned.Add(torch.zeros(channels));
+                    Tensor zero = owned[^1];
+                    owned.Add(torch.full(channels, 1 - BatchNormEpsilon));
+                    Put(one, Vectors[0], zero, owned[^1]);
+                    break;
+                default:
+                    throw new InvalidWeightsException(weights.Source, $"kernel '{KernelName}' is followed by {Vectors.Count} vectors; a ResNet convolution has 4 (batch norm), 5 (bias and batch norm) or 1 (batch norm fused into a bias).");
+            }
+
+            void Put(Tensor scale, Tensor bias, Tensor mean, Tensor variance)
+            {
+                mapped[batchNorm + ".weight"] = scale;
+                mapped[batchNorm + ".bias"] = bias;
+                mapped[batchNorm + ".running_mean"] = mean;
+                mapped[batchNorm + ".running_var"] = variance;
+            }
+        }
+    }
+}
