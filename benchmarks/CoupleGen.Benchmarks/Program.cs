@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using BenchmarkDotNet.Running;
 using CoupleGen.Models;
 using CoupleGen.Weights;
@@ -31,6 +32,60 @@ if (args.Length == 2 && args[0] == "--soak")
         }
     }
 
+    return;
+}
+
+// --peak-rss BATCH PRECISION runs 20 batches of unet_256 generation and prints the process's peak RSS (VmHWM).
+if (args.Length == 3 && args[0] == "--peak-rss")
+{
+    int batch = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    var precision = Enum.Parse<CoupleGen.Generation.InferencePrecision>(args[2], ignoreCase: true);
+    using var model = new UnetGenerator();
+    using var partnerGenerator = new CoupleGen.Generation.PartnerGenerator(model, 256, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, MaxBatchSize = batch, Precision = precision });
+    var dataset = new CoupleGen.Data.SyntheticCoupleDataset(batch, 256);
+    var faces = System.Linq.Enumerable.Range(0, batch).Select(i => (SixLabors.ImageSharp.Image)dataset.GetPair(i).A).ToList();
+    for (int i = 0; i < 20; i++)
+    {
+        foreach (var partner in partnerGenerator.Generate(faces))
+        {
+            partner.Dispose();
+        }
+    }
+
+    string peak = System.IO.File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal));
+    Console.WriteLine($"batch {batch}, {precision}: {peak.Replace("\t", " ", StringComparison.Ordinal)}");
+    return;
+}
+
+// --precision-diff CHECKPOINT DATA compares Bf16 with Fp32 outputs on every pair's input half under DATA (pixel levels).
+if (args.Length == 3 && args[0] == "--precision-diff")
+{
+    var fullOptions = new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, Precision = CoupleGen.Generation.InferencePrecision.Fp32 };
+    using var full = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(args[1], fullOptions);
+    using var reduced = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(args[1], fullOptions with { Precision = CoupleGen.Generation.InferencePrecision.Bf16 });
+    var pairs = CoupleGen.Data.PairedImageDataset.FromDirectory(args[2]);
+    var differences = new long[256];
+    for (int i = 0; i < pairs.Count; i++)
+    {
+        using var pair = pairs.GetPair(i);
+        using var a = full.Generate(pair.B);
+        using var b = reduced.Generate(pair.B);
+        var pa = new byte[a.Width * a.Height * 3];
+        var pb = new byte[pa.Length];
+        a.CopyPixelDataTo(pa);
+        b.CopyPixelDataTo(pb);
+        for (int p = 0; p < pa.Length; p++)
+        {
+            differences[Math.Abs(pa[p] - pb[p])]++;
+        }
+    }
+
+    long total = differences.Sum();
+    int max = Array.FindLastIndex(differences, c => c > 0);
+    double mean = differences.Select((c, d) => (double)c * d).Sum() / total;
+    long cumulative = 0;
+    int p99 = Array.FindIndex(differences, c => (cumulative += c) >= total * 0.99);
+    Console.WriteLine($"{pairs.Count} images at {full.ImageSize}x{full.ImageSize}: Bf16 vs Fp32 max {max} levels, mean {mean:F3}, 99th percentile {p99}, identical {100.0 * differences[0] / total:F1}% of values");
     return;
 }
 

@@ -30,6 +30,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Skipped unreadable pair {Path}: {Reason}")]
     public static partial void PairSkipped(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Partner generator ready: {ImageSize}x{ImageSize} on {Device}, from {Source}")]
-    public static partial void GeneratorReady(ILogger logger, int imageSize, string device, string source);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Partner generator ready: {ImageSize}x{ImageSize} on {Device} in {Precision}, from {Source}")]
+    public static partial void GeneratorReady(ILogger logger, int imageSize, string device, string precision, string source);
 }

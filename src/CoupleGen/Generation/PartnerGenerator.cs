@@ -229,10 +229,23 @@ public sealed class PartnerGenerator : IPartnerGenerator
         }
     }
 
+    /// <summary>Gets the number format the generator computes in (never <see cref="InferencePrecision.Auto"/>).</summary>
+    public InferencePrecision Precision { get; private set; }
+
     private void Prepare(ILogger? logger, string source)
     {
         generator.to(device);
         generator.eval();
+        Precision = options.Precision switch
+        {
+            InferencePrecision.Auto => device.type == DeviceType.CPU && Native.CpuFeatures.HasNativeBFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32,
+            InferencePrecision other => other,
+        };
+        if (Precision == InferencePrecision.Bf16)
+        {
+            BFloat16Inference.Convert(generator);
+        }
+
         if (options.UseBatchStatistics)
         {
             foreach (var module in generator.modules())
@@ -254,7 +267,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         logger ??= NullLogger.Instance;
         if (logger.IsEnabled(LogLevel.Information))
         {
-            Log.GeneratorReady(logger, ImageSize, device.ToString(), source);
+            Log.GeneratorReady(logger, ImageSize, device.ToString(), Precision.ToString(), source);
         }
     }
 
@@ -277,7 +290,11 @@ public sealed class PartnerGenerator : IPartnerGenerator
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         Tensor batch = ImageTensor.ToBatch(fitted, device);
-        Tensor output = generator.call(batch);
-        return ImageTensor.ToImages(output);
+        if (Precision == InferencePrecision.Bf16)
+        {
+            return ImageTensor.ToImages(generator.call(BFloat16Inference.ToInput(batch)).to(ScalarType.Float32));
+        }
+
+        return ImageTensor.ToImages(generator.call(batch));
     }
 }

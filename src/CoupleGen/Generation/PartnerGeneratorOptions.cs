@@ -44,6 +44,14 @@ public sealed record PartnerGeneratorOptions
     /// </summary>
     public bool UseBatchStatistics { get; init; }
 
+    /// <summary>
+    /// Gets the number format the generator computes in. <see cref="InferencePrecision.Auto"/> picks
+    /// bfloat16 on CPUs with native bfloat16 instructions, where it is about twice as fast, and 32-bit
+    /// floats elsewhere; choose <see cref="InferencePrecision.Fp32"/> for outputs bit-comparable with
+    /// other FP32 runtimes. Default: <see cref="InferencePrecision.Auto"/>.
+    /// </summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Auto;
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -51,6 +59,11 @@ public sealed record PartnerGeneratorOptions
         if (ResizeMode is not (ResizeMode.Crop or ResizeMode.Pad or ResizeMode.Stretch))
         {
             throw new ArgumentOutOfRangeException(nameof(ResizeMode), ResizeMode, "Use Crop, Pad or Stretch.");
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Use Auto, Fp32 or Bf16.");
         }
 
         if (MaxBatchSize is < 1 or > 1024)

@@ -27,11 +27,44 @@ public sealed class PartnerGeneratorTests : IDisposable
     [Fact]
     public void MatchesTheTrainersEvaluationModeOutput()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(new PartnerGeneratorOptions { Precision = InferencePrecision.Fp32 });
         using var pair = new SyntheticCoupleDataset(1, 32).GetPair(0);
         using var expected = CoupleGen.Imaging.ImageTensor.ToImage(trainer.Predict(CoupleGen.Imaging.ImageTensor.ToTensor(pair.A).unsqueeze(0))[0]);
         using var actual = generator.Generate(pair.A);
         Assert.Equal(Pixels(expected), Pixels(actual));
+    }
+
+    [Fact]
+    public void Bf16StaysWithinAFewLevelsOfFp32AndAutoFollowsTheCpu()
+    {
+        using var auto = FromTrainer();
+        Assert.Equal(CoupleGen.Native.CpuFeatures.HasNativeBFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32, auto.Precision);
+        using var full = FromTrainer(new PartnerGeneratorOptions { Precision = InferencePrecision.Fp32 });
+        using var reduced = FromTrainer(new PartnerGeneratorOptions { Precision = InferencePrecision.Bf16 });
+        Assert.Equal(InferencePrecision.Bf16, reduced.Precision);
+        var dataset = new SyntheticCoupleDataset(4, 32);
+        int worst = 0;
+        long total = 0, count = 0, differing = 0;
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            using var pair = dataset.GetPair(i);
+            using var a = full.Generate(pair.A);
+            using var b = reduced.Generate(pair.A);
+            byte[] pa = Pixels(a), pb = Pixels(b);
+            for (int p = 0; p < pa.Length; p++)
+            {
+                int d = Math.Abs(pa[p] - pb[p]);
+                worst = Math.Max(worst, d);
+                total += d;
+                differing += d > 0 ? 1 : 0;
+                count++;
+            }
+        }
+
+        Console.WriteLine($"bf16 vs fp32: max {worst} levels, mean {(double)total / count:F3}, {100.0 * differing / count:F1}% of values differ");
+        Assert.True(differing > 0, "bf16 really ran (some values differ)");
+        Assert.True(worst <= 8, $"max difference {worst} levels");
+        Assert.True((double)total / count <= 1.0, $"mean difference {(double)total / count} levels");
     }
 
     [Fact]

@@ -1,0 +1,78 @@
+using System.IO;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using CoupleGen.Data;
+using CoupleGen.Generation;
+using CoupleGen.Models;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+
+namespace CoupleGen.Benchmarks;
+
+/// <summary>
+/// File to file (decode a 512x512 JPEG, resize, to tensor, forward, back, encode a PNG) against the
+/// same generation from an already decoded 256x256 image: the ratio shows what the file path adds.
+/// </summary>
+[Config(typeof(Config))]
+public class EndToEndBenchmarks
+{
+    private PartnerGenerator generator = null!;
+    private Image<Rgb24> decoded = null!;
+    private string folder = null!;
+    private string input = null!;
+    private string output = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        using var model = new UnetGenerator();
+        generator = new PartnerGenerator(model, 256, new PartnerGeneratorOptions { Device = torch.CPU });
+        folder = Directory.CreateTempSubdirectory("couplegen-bench-").FullName;
+        input = Path.Combine(folder, "face.jpg");
+        output = Path.Combine(folder, "partner.png");
+        using (ImagePair pair = new SyntheticCoupleDataset(1, 512).GetPair(0))
+        {
+            pair.A.SaveAsJpeg(input);
+        }
+
+        using (ImagePair pair = new SyntheticCoupleDataset(1, 256).GetPair(0))
+        {
+            decoded = pair.A.Clone();
+        }
+
+        FileToFile();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        generator.Dispose();
+        decoded.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Benchmark(Baseline = true)]
+    public int InMemory()
+    {
+        using var partner = generator.Generate(decoded);
+        return partner.Width;
+    }
+
+    [Benchmark]
+    public long FileToFile()
+    {
+        generator.Generate(input, output);
+        return new FileInfo(output).Length;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15));
+            AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+        }
+    }
+}
