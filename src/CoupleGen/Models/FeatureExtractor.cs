@@ -12,6 +12,12 @@ namespace CoupleGen.Models;
 /// </summary>
 public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
 {
+    /// <summary>ImageNet's per-channel RGB mean, the torchvision convention.</summary>
+    private protected static readonly float[] ImageNetMean = { 0.485f, 0.456f, 0.406f };
+
+    /// <summary>ImageNet's per-channel RGB standard deviation, the torchvision convention.</summary>
+    private protected static readonly float[] ImageNetStd = { 0.229f, 0.224f, 0.225f };
+
     /// <summary>Initializes a new instance of the <see cref="FeatureExtractor"/> class.</summary>
     /// <param name="name">The module name.</param>
     protected FeatureExtractor(string name)
@@ -26,6 +32,26 @@ public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
     /// <param name="images">[N, 3, H, W] RGB in [-1, 1] (or [0, 1] when the options say so).</param>
     /// <returns>A new tensor.</returns>
     public abstract Tensor Normalize(Tensor images);
+
+    /// <summary>Loads weights into a freshly built network, disposing it if loading fails.</summary>
+    /// <typeparam name="T">The network type.</typeparam>
+    /// <param name="network">The new network.</param>
+    /// <param name="load">Copies the weights in.</param>
+    /// <returns><paramref name="network"/>.</returns>
+    private protected static T LoadOrDispose<T>(T network, Action<T> load)
+        where T : FeatureExtractor
+    {
+        try
+        {
+            load(network);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Freezes every parameter and switches to evaluation mode; call at the end of a constructor.</summary>
     protected void Freeze()

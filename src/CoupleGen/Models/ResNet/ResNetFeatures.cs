@@ -20,8 +20,6 @@ public sealed class ResNetFeatures : FeatureExtractor
 {
     private static readonly int[] ResNet18Blocks = { 2, 2, 2, 2 };
     private static readonly string[] StageNames = { "relu", "layer1", "layer2", "layer3", "layer4", "pool" };
-    private static readonly float[] TorchvisionMean = { 0.485f, 0.456f, 0.406f };
-    private static readonly float[] TorchvisionStd = { 0.229f, 0.224f, 0.225f };
 
     // The per-channel means (B, G, R) of the featurizer's 224x224 mean image in ResNetPreprocess.onnx.
     private static readonly float[] CntkMean = { 103.06262f / 255, 115.902885f / 255, 123.15163f / 255 };
@@ -108,23 +106,13 @@ public sealed class ResNetFeatures : FeatureExtractor
             options = options with { BlocksPerStage = blocks };
         }
 
-        var network = new ResNetFeatures(options, widthDivisor);
-        try
-        {
-            network.LoadFrom(weights);
-            return network;
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new ResNetFeatures(options, widthDivisor), network => network.LoadFrom(weights));
     }
 
     /// <inheritdoc/>
     public override Tensor Normalize(Tensor images) => Options.Convention == ResNetInputConvention.CntkFeaturizer
         ? NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: true, CntkMean, CntkScale)
-        : NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: false, TorchvisionMean, TorchvisionStd);
+        : NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: false, ImageNetMean, ImageNetStd);
 
     /// <summary>Returns the tapped feature maps, in <see cref="ResNetFeatureOptions.Taps"/> order.</summary>
     /// <param name="input">Images [N, 3, H, W] in the range the options name.</param>

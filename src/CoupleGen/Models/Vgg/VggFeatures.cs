@@ -77,11 +77,9 @@ public sealed class VggFeatures : FeatureExtractor
             unused.Dispose();
         }
 
-        (double[] m, double[] s) = options.Convention == VggInputConvention.Torchvision
-            ? (new[] { 0.485, 0.456, 0.406 }, new[] { 0.229, 0.224, 0.225 })
-            : (new[] { 103.939 / 255, 116.779 / 255, 123.68 / 255 }, new[] { 1.0 / 255, 1.0 / 255, 1.0 / 255 });
-        mean = Array.ConvertAll(m, v => (float)v);
-        scale = Array.ConvertAll(s, v => (float)v);
+        (mean, scale) = options.Convention == VggInputConvention.Torchvision
+            ? (ImageNetMean, ImageNetStd)
+            : (new[] { 103.939f / 255, 116.779f / 255, 123.68f / 255 }, new[] { 1f / 255, 1f / 255, 1f / 255 });
         RegisterComponents();
         Freeze();
     }
@@ -107,17 +105,7 @@ public sealed class VggFeatures : FeatureExtractor
 
     internal static VggFeatures FromWeightsNarrow(WeightDictionary weights, VggFeatureOptions options, int widthDivisor)
     {
-        var vgg = new VggFeatures(options, widthDivisor);
-        try
-        {
-            vgg.LoadFrom(weights);
-            return vgg;
-        }
-        catch
-        {
-            vgg.Dispose();
-            throw;
-        }
+        return LoadOrDispose(new VggFeatures(options, widthDivisor), vgg => vgg.LoadFrom(weights));
     }
 
     /// <inheritdoc/>

@@ -94,56 +94,36 @@ internal sealed class AdamOptimizer : IStepOptimizer
         SafeTensors.Write(stream, named);
     }
 
-    public void Load(Stream stream, string checkpointPath)
+    public void Load(Stream stream, string checkpointPath) => OptimizerState.Load(stream, checkpointPath, "Adam", loaded =>
     {
-        Dictionary<string, Tensor> loaded;
-        try
+        if (loaded.Count != 1 + (2 * parameters.Length) || !loaded.TryGetValue("step", out Tensor? steps) || steps.numel() != 1)
         {
-            loaded = SafeTensors.Read(stream);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CheckpointException(checkpointPath, $"the Adam state is corrupt ({ex.Message}).", ex);
+            throw new CheckpointException(checkpointPath, $"the Adam state has {loaded.Count} tensors; a model with {parameters.Length} parameters needs {1 + (2 * parameters.Length)}.");
         }
 
-        try
+        var pending = new List<(Tensor Target, Tensor Value)>();
+        for (int i = 0; i < parameters.Length; i++)
         {
-            if (loaded.Count != 1 + (2 * parameters.Length) || !loaded.TryGetValue("step", out Tensor? steps) || steps.numel() != 1)
+            string index = i.ToString(CultureInfo.InvariantCulture);
+            foreach (var (name, target) in new[] { ("exp_avg." + index, firstMoments[i]), ("exp_avg_sq." + index, secondMoments[i]) })
             {
-                throw new CheckpointException(checkpointPath, $"the Adam state has {loaded.Count} tensors; a model with {parameters.Length} parameters needs {1 + (2 * parameters.Length)}.");
-            }
-
-            var pending = new List<(Tensor Target, Tensor Value)>();
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                string index = i.ToString(CultureInfo.InvariantCulture);
-                foreach (var (name, target) in new[] { ("exp_avg." + index, firstMoments[i]), ("exp_avg_sq." + index, secondMoments[i]) })
+                if (!loaded.TryGetValue(name, out Tensor? value) || !value.shape.SequenceEqual(target.shape))
                 {
-                    if (!loaded.TryGetValue(name, out Tensor? value) || !value.shape.SequenceEqual(target.shape))
-                    {
-                        throw new CheckpointException(checkpointPath, $"the Adam state '{name}' is missing or has the wrong shape for parameter {i}.");
-                    }
-
-                    pending.Add((target, value));
+                    throw new CheckpointException(checkpointPath, $"the Adam state '{name}' is missing or has the wrong shape for parameter {i}.");
                 }
-            }
 
-            using var noGrad = torch.no_grad();
-            foreach (var (target, value) in pending)
-            {
-                target.copy_(value);
+                pending.Add((target, value));
             }
-
-            Steps = steps.to_type(ScalarType.Int64).item<long>();
         }
-        finally
+
+        using var noGrad = torch.no_grad();
+        foreach (var (target, value) in pending)
         {
-            foreach (var tensor in loaded.Values)
-            {
-                tensor.Dispose();
-            }
+            target.copy_(value);
         }
-    }
+
+        Steps = steps.to_type(ScalarType.Int64).item<long>();
+    });
 
     public void Dispose()
     {

@@ -74,45 +74,25 @@ internal sealed class TensorFlowRmsProp : IStepOptimizer
         SafeTensors.Write(stream, named);
     }
 
-    public void Load(Stream stream, string checkpointPath)
+    public void Load(Stream stream, string checkpointPath) => OptimizerState.Load(stream, checkpointPath, "RMSProp", loaded =>
     {
-        Dictionary<string, Tensor> loaded;
-        try
+        if (loaded.Count != meanSquares.Length)
         {
-            loaded = SafeTensors.Read(stream);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CheckpointException(checkpointPath, $"the RMSProp state is corrupt ({ex.Message}).", ex);
+            throw new CheckpointException(checkpointPath, $"the RMSProp state has {loaded.Count} tensors; the model has {meanSquares.Length} parameters.");
         }
 
-        try
+        using var noGrad = torch.no_grad();
+        for (int i = 0; i < meanSquares.Length; i++)
         {
-            if (loaded.Count != meanSquares.Length)
+            Tensor value = loaded[i.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            if (!value.shape.SequenceEqual(meanSquares[i].shape))
             {
-                throw new CheckpointException(checkpointPath, $"the RMSProp state has {loaded.Count} tensors; the model has {meanSquares.Length} parameters.");
+                throw new CheckpointException(checkpointPath, $"RMSProp state tensor {i} has the wrong shape.");
             }
 
-            using var noGrad = torch.no_grad();
-            for (int i = 0; i < meanSquares.Length; i++)
-            {
-                Tensor value = loaded[i.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-                if (!value.shape.SequenceEqual(meanSquares[i].shape))
-                {
-                    throw new CheckpointException(checkpointPath, $"RMSProp state tensor {i} has the wrong shape.");
-                }
-
-                meanSquares[i].copy_(value);
-            }
+            meanSquares[i].copy_(value);
         }
-        finally
-        {
-            foreach (var tensor in loaded.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
+    });
 
     public void Dispose()
     {
