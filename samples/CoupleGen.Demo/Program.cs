@@ -20,6 +20,7 @@ try
         "train" => TrainCommand.Run(arguments, cancel.Token),
         "generate" => GenerateCommand.Run(arguments),
         "evaluate" => EvaluateCommand.Run(arguments),
+        "measure-framing" => MeasureFramingCommand.Run(arguments),
         "help" or "--help" or "-h" => Usage.Print(Console.Out),
         _ => throw new UsageException($"Unknown command '{arguments.Command}'."),
     };

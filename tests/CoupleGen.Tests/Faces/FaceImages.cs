@@ -37,9 +37,9 @@ internal static class FaceImages
     {
         using var astronaut = Load(Astronaut);
         using var hopper = Load(GraceHopper);
-        hopper.Mutate(x => x.Resize(384, 384));
-        var image = new Image<Rgb24>(512 + 384, 512, new Rgb24(90, 90, 90));
-        image.Mutate(x => x.DrawImage(astronaut, new Point(0, 0), 1f).DrawImage(hopper, new Point(512, 64), 1f));
+        hopper.Mutate(x => x.Resize(200, 200));
+        var image = new Image<Rgb24>(512 + 200, 512, new Rgb24(90, 90, 90));
+        image.Mutate(x => x.DrawImage(astronaut, new Point(0, 0), 1f).DrawImage(hopper, new Point(512, 150), 1f));
         return image;
     }
 }
