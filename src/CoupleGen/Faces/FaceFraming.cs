@@ -14,20 +14,20 @@ public sealed record FaceFraming
     /// <summary>
     /// Gets the framing of the CoupleGenerator couple crops (each half of a <c>&lt;id&gt;/1.jpg</c>, 512x512 on red).
     /// Measured with <c>dotnet run --project samples/CoupleGen.Demo -c Release -- measure-framing --data ../shared/data/couples</c>
-    /// over both halves of every 1.jpg and 2.jpg (2.jpg holds the same couple swapped; faces found in 196 of 236 crops): medians of the eye centres (mean of landmarks 36-41 and 42-47 found by
+    /// over both halves of every 1.jpg and 2.jpg (2.jpg holds the same couple with the halves swapped; faces found in 226 of the 236 crops, each padded by a quarter of its side to help the detector with such large faces): medians of the eye centres (mean of landmarks 36-41 and 42-47 found by
     /// <see cref="FaceDetector"/>) and of the border pixels of every crop. See docs/portraits.md for the spread.
     /// </summary>
-    /// <remarks>Spread over the crops (standard deviation): eye x and y about 10 px, eye distance 12 px around its median of 138.1 px.</remarks>
+    /// <remarks>Spread over the crops (standard deviation): eye x and y 9-10 px; eye distance 11 px around its median of 136.3 px; mouth centre at (253.3, 357.4).</remarks>
     public static FaceFraming Training { get; } = new();
 
     /// <summary>Gets the side of the square the positions refer to. Default: 512.</summary>
     public int Size { get; init; } = 512;
 
     /// <summary>Gets the centre of the eye on the image's left (the person's right eye). Default: <see cref="Training"/>'s.</summary>
-    public PointF LeftEye { get; init; } = new(185.3f, 213.8f);
+    public PointF LeftEye { get; init; } = new(185.1f, 213.6f);
 
     /// <summary>Gets the centre of the eye on the image's right (the person's left eye). Default: <see cref="Training"/>'s.</summary>
-    public PointF RightEye { get; init; } = new(319.2f, 211.5f);
+    public PointF RightEye { get; init; } = new(319.0f, 213.6f);
 
     /// <summary>Gets the colour that fills the frame where the photo ends. Default: <see cref="Training"/>'s.</summary>
     public Rgb24 Background { get; init; } = new(172, 35, 41);
