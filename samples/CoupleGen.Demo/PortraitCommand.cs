@@ -33,6 +33,7 @@ internal static class PortraitCommand
         if (checkpoint is null)
         {
             using var framer = new FaceFramer(faces);
+            clock.Restart();
             var framed = framer.Frame(input);
             using FramedFace first = framed[0];
             ImageFiles.Save(first.Image, framedPath);

@@ -25,7 +25,8 @@ namespace CoupleGen.Generation;
 /// Generates partner faces with a trained <see cref="UnetGenerator"/>, in evaluation mode (no
 /// dropout, running batch statistics) and without autograd; every tensor of a call is disposed
 /// before it returns. The data path: image -> upright RGB -> fitted to ImageSize (see
-/// <see cref="PartnerGeneratorOptions.ResizeMode"/>) -> tensor in [-1, 1] -> generator -> image.
+/// <see cref="PartnerGeneratorOptions.ResizeMode"/>) -> tensor in [-1, 1] -> generator -> image; for photos,
+/// <see cref="GeneratePortrait(Image)"/> first finds the face and frames it like the training pairs (docs/portraits.md).
 /// Safe to call from several threads at once.
 /// </summary>
 public sealed class PartnerGenerator : IPartnerGenerator
@@ -148,6 +149,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    /// <exception cref="NoFaceFoundException"><see cref="PartnerGeneratorOptions.FaceFraming"/> is <see cref="FaceFramingMode.Always"/> and an image holds no face.</exception>
     public IReadOnlyList<Image<Rgb24>> Generate(IReadOnlyList<Image> images)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
