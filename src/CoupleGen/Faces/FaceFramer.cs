@@ -175,10 +175,32 @@ public sealed class FaceFramer : IDisposable
         try
         {
             var region = new Rectangle(left, top, right - left, bottom - top);
-            using Image<Rgba32> patch = photo.Clone(x => x.Crop(region)).CloneAs<Rgba32>();
 
-            // Continuous coordinates -> ImageSharp's pixel-index coordinates (pixel centres on integers).
-            Matrix3x2 onPatch = Matrix3x2.CreateTranslation(left + 0.5f, top + 0.5f) * transform * Matrix3x2.CreateTranslation(-0.5f, -0.5f);
+            // A downscaling affine warp samples a kernel widened by 1/scale around every output pixel; a separable
+            // resize to about the output scale first, then a near-unit warp, costs far less for large photos.
+            float scale = MathF.Sqrt((transform.M11 * transform.M11) + (transform.M12 * transform.M12));
+            int width = region.Width, height = region.Height;
+            if (scale < 0.8f)
+            {
+                width = Math.Max(1, (int)Math.Round(region.Width * scale));
+                height = Math.Max(1, (int)Math.Round(region.Height * scale));
+            }
+
+            using Image<Rgba32> patch = photo.Clone(x =>
+            {
+                x.Crop(region);
+                if (width != region.Width || height != region.Height)
+                {
+                    x.Resize(width, height, KnownResamplers.Bicubic);
+                }
+            }).CloneAs<Rgba32>();
+
+            // Patch pixel indices -> continuous patch coordinates -> photo -> frame -> frame pixel indices (ImageSharp puts pixel centres on integers).
+            Matrix3x2 onPatch = Matrix3x2.CreateTranslation(0.5f, 0.5f)
+                * Matrix3x2.CreateScale((float)region.Width / width, (float)region.Height / height)
+                * Matrix3x2.CreateTranslation(left, top)
+                * transform
+                * Matrix3x2.CreateTranslation(-0.5f, -0.5f);
             patch.Mutate(x => x.Transform(new Rectangle(0, 0, patch.Width, patch.Height), onPatch, new Size(size, size), KnownResamplers.Bicubic));
             frame.Mutate(x => x.DrawImage(patch, 1f));
             return frame;

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Linq;
 using CoupleGen.Errors;
 using CoupleGen.Faces;
@@ -27,36 +26,33 @@ public class FaceFramerTests
     {
         using var framer = new FaceFramer();
         using var photo = FaceImages.Load(name);
-        var clock = Stopwatch.StartNew();
         var framed = framer.Frame(photo, name);
-        output.WriteLine($"frame {clock.ElapsedMilliseconds} ms");
         using var face = Assert.Single(framed);
         Assert.Equal(512, face.Image.Width);
         Assert.Equal(512, face.Image.Height);
 
-        // The eyes are found again, independently, in the framed crop: this checks the warp, not just the arithmetic.
-        // As in measure-framing, a margin of background keeps the frame-filling face within the detector's anchors.
-        const int Margin = 128;
-        using var padded = new Image<Rgb24>(512 + (2 * Margin), 512 + (2 * Margin), FaceFraming.Training.Background);
-        padded.Mutate(x => x.DrawImage(face.Image, new Point(Margin, Margin), 1f));
-        var found = framer.Detector.Detect(padded);
-        foreach (var f in found)
-        {
-            output.WriteLine($"re-detected: box {f.Box} score {f.Score:F3}");
-        }
-
-        var again = Assert.Single(found);
-        again = new DetectedFace(again.Box, again.Score, again.Landmarks.Select(p => new PointF(p.X - Margin, p.Y - Margin)).ToArray());
-        FaceFraming target = FaceFraming.Training;
-        float leftError = DetectedFace.Distance(again.LeftEye, target.LeftEye);
-        float rightError = DetectedFace.Distance(again.RightEye, target.RightEye);
-        output.WriteLine($"{name}: left eye {again.LeftEye} (error {leftError:F2} px), right eye {again.RightEye} (error {rightError:F2} px)");
-        Assert.True(leftError < EyeTolerance, $"left eye {leftError:F2} px from its target");
-        Assert.True(rightError < EyeTolerance, $"right eye {rightError:F2} px from its target");
+        AssertEyesOnTarget(framer, face, name);
 
         // The map back to the photo lands the target eye positions on the photo's eyes.
+        FaceFraming target = FaceFraming.Training;
         Assert.True(DetectedFace.Distance(face.ToPhoto(target.LeftEye), face.Face.LeftEye) < 0.01f);
         Assert.True(DetectedFace.Distance(face.ToPhoto(target.RightEye), face.Face.RightEye) < 0.01f);
+    }
+
+    [Fact]
+    public void ALargePhotoIsScaledDownWithTheSameAccuracy()
+    {
+        // Grace Hopper enlarged 2.5x in a 1920x1280 photo: the frame shrinks the face to 0.65x (the resize-then-warp path).
+        using var framer = new FaceFramer();
+        using var portrait = FaceImages.Load(FaceImages.GraceHopper);
+        using var photo = new Image<Rgb24>(1920, 1280, new Rgb24(120, 130, 140));
+        using (var large = portrait.Clone(x => x.Resize(1280, 1280)))
+        {
+            photo.Mutate(x => x.DrawImage(large, new Point(320, 0), 1f));
+        }
+
+        using var face = Assert.Single(framer.Frame(photo, "large"));
+        AssertEyesOnTarget(framer, face, "large");
     }
 
     [Fact]
@@ -138,5 +134,29 @@ public class FaceFramerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new FaceDetectorOptions { InputSize = 400 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new FaceDetectorOptions { ScoreThreshold = 1 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming { LeftEye = new PointF(300, 200), RightEye = new PointF(200, 200) }.Validate());
+    }
+
+    /// <summary>Finds the eyes again, independently, in the framed crop: this checks the warp, not just the arithmetic.</summary>
+    private void AssertEyesOnTarget(FaceFramer framer, FramedFace face, string name)
+    {
+        // As in measure-framing, a margin of background keeps the frame-filling face within the detector's anchors.
+        const int Margin = 128;
+        using var padded = new Image<Rgb24>(512 + (2 * Margin), 512 + (2 * Margin), FaceFraming.Training.Background);
+        padded.Mutate(x => x.DrawImage(face.Image, new Point(Margin, Margin), 1f));
+        var found = framer.Detector.Detect(padded);
+        foreach (var f in found)
+        {
+            output.WriteLine($"re-detected: box {f.Box} score {f.Score:F3}");
+        }
+
+        var again = Assert.Single(found);
+        again = new DetectedFace(again.Box, again.Score, again.Landmarks.Select(p => new PointF(p.X - Margin, p.Y - Margin)).ToArray());
+        FaceFraming target = FaceFraming.Training;
+        float leftError = DetectedFace.Distance(again.LeftEye, target.LeftEye);
+        float rightError = DetectedFace.Distance(again.RightEye, target.RightEye);
+        output.WriteLine($"{name}: left eye {again.LeftEye} (error {leftError:F2} px), right eye {again.RightEye} (error {rightError:F2} px)");
+        Assert.True(leftError < EyeTolerance, $"left eye {leftError:F2} px from its target");
+        Assert.True(rightError < EyeTolerance, $"right eye {rightError:F2} px from its target");
+
     }
 }
