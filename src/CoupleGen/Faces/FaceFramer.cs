@@ -19,6 +19,8 @@ namespace CoupleGen.Faces;
 /// </summary>
 public sealed class FaceFramer : IDisposable
 {
+    private const float MinimumEyeDistance = 2f;
+
     private readonly bool ownsDetector;
     private bool disposed;
 
@@ -78,18 +80,19 @@ public sealed class FaceFramer : IDisposable
         Image<Rgb24> rgb = image as Image<Rgb24> ?? image.CloneAs<Rgb24>();
         try
         {
-            IReadOnlyList<DetectedFace> faces = Detector.Detect(rgb);
-            if (faces.Count == 0)
+            // Eyes closer than two pixels give no usable scale or angle; such a detection is noise.
+            DetectedFace[] faces = Detector.Detect(rgb).Where(face => face.EyeDistance >= MinimumEyeDistance).ToArray();
+            if (faces.Length == 0)
             {
                 throw new NoFaceFoundException(name, $"the face detector found no face at confidence {Detector.Options.ScoreThreshold} in the {image.Width}x{image.Height} image. Use a photo with a clearly visible, roughly frontal face, or lower FaceDetectorOptions.ScoreThreshold.");
             }
 
             IEnumerable<int> chosen = Options.Selection switch
             {
-                FaceSelection.All => Enumerable.Range(0, faces.Count),
-                FaceSelection.Index when Options.FaceIndex >= faces.Count => throw new NoFaceFoundException(name, $"face {Options.FaceIndex} was asked for (counting from 0, left to right) but the image holds {faces.Count}."),
+                FaceSelection.All => Enumerable.Range(0, faces.Length),
+                FaceSelection.Index when Options.FaceIndex >= faces.Length => throw new NoFaceFoundException(name, $"face {Options.FaceIndex} was asked for (counting from 0, left to right) but the image holds {faces.Length}."),
                 FaceSelection.Index => new[] { Options.FaceIndex },
-                _ => new[] { Enumerable.Range(0, faces.Count).MaxBy(i => faces[i].Area) },
+                _ => new[] { Enumerable.Range(0, faces.Length).MaxBy(i => faces[i].Area) },
             };
 
             var framed = new List<FramedFace>();
@@ -121,10 +124,16 @@ public sealed class FaceFramer : IDisposable
     /// <param name="image">The photo the face was found in; it is not modified.</param>
     /// <param name="face">The face.</param>
     /// <returns>The framed face; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException">The face's eyes are less than two pixels apart.</exception>
     public FramedFace Frame(Image<Rgb24> image, DetectedFace face)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(face);
+        if (face.EyeDistance < MinimumEyeDistance)
+        {
+            throw new ArgumentException($"The eyes are {face.EyeDistance:F1} px apart; framing needs at least {MinimumEyeDistance}.", nameof(face));
+        }
+
         return FrameFace(image, face, index: 0);
     }
 
