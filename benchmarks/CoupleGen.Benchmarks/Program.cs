@@ -89,4 +89,12 @@ if (args.Length == 3 && args[0] == "--precision-diff")
     return;
 }
 
+// --face-timing N times N rounds of detection, detection + framing, and the whole GeneratePortrait path and prints
+// the minimum and median per call: on a shared machine the minimum is the cost without interference.
+if (args.Length == 2 && args[0] == "--face-timing")
+{
+    CoupleGen.Benchmarks.FaceTiming.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CoupleGen.Benchmarks.GeneratorBenchmarks).Assembly).Run(args);

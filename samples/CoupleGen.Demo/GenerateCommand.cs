@@ -13,10 +13,17 @@ internal static class GenerateCommand
         string checkpoint = arguments.Required("checkpoint");
         string input = arguments.Required("input");
         string output = arguments.Required("output");
+        string frame = arguments.Text("frame") ?? "never";
         arguments.RejectUnknown();
+        var framing = frame switch
+        {
+            "never" => FaceFramingMode.Never,
+            "always" => FaceFramingMode.Always,
+            _ => throw new UsageException($"--frame needs 'never' (inputs already framed) or 'always' (find and frame the face), not '{frame}'."),
+        };
 
         using var logging = Logging.Create();
-        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, logger: logging.CreateLogger("generate"));
+        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { FaceFraming = framing }, logging.CreateLogger("generate"));
         if (!Directory.Exists(input))
         {
             generator.Generate(input, output);

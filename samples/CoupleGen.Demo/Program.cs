@@ -3,7 +3,7 @@ using System.Threading;
 using CoupleGen.Demo;
 using CoupleGen.Errors;
 
-// couplegen [demo|train|generate] [options]; see Usage.Text.
+// couplegen [demo|train|generate|evaluate|portrait|split-couples|measure-framing] [options]; see Usage.Text.
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -20,6 +20,9 @@ try
         "train" => TrainCommand.Run(arguments, cancel.Token),
         "generate" => GenerateCommand.Run(arguments),
         "evaluate" => EvaluateCommand.Run(arguments),
+        "portrait" => PortraitCommand.Run(arguments),
+        "split-couples" => SplitCouplesCommand.Run(arguments),
+        "measure-framing" => MeasureFramingCommand.Run(arguments),
         "help" or "--help" or "-h" => Usage.Print(Console.Out),
         _ => throw new UsageException($"Unknown command '{arguments.Command}'."),
     };

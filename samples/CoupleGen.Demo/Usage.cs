@@ -25,8 +25,24 @@ internal static class Usage
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as
             the ResNet18.onnx of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 (see docs/weights.md).
 
-        couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR
+        couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR [--frame never|always]
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
+            Inputs are taken as already framed like the training crops; --frame always finds and
+            frames the face of each (any photo), see docs/portraits.md.
+
+        couplegen portrait --input PHOTO [--checkpoint FILE] [--out DIR] [--face largest|N]
+            Any photo with a face: finds the face, frames it like the training crops and writes
+            DIR/<name>.framed.png and, with --checkpoint, the partner DIR/<name>.partner.png.
+            --face N takes the N-th face from the left (from 0). Default DIR: out/portrait.
+
+        couplegen split-couples --input DIR --out DIR
+            Turns couple photos into the training layout: each photo's two faces, framed, side by
+            side in OUT/<couple>/N.jpg (1024x512). Photos in DIR are couples of their own; photos in
+            a subfolder are one couple. Photos without two faces are skipped and listed.
+
+        couplegen measure-framing --data DIR
+            Measures eye positions and background colour of a training set's face crops: the
+            numbers behind FaceFraming.Training.
 
         couplegen evaluate --checkpoint FILE --data DIR [--out DIR] [--hold-out 6] [--direction BtoA]
                            [--batch-norm running|batch] [--perceptual FILE]

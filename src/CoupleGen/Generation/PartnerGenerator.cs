@@ -1,7 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Numerics;
+using System.Threading;
 using CoupleGen.Errors;
+using CoupleGen.Faces;
 using CoupleGen.Imaging;
 using CoupleGen.Models;
 using CoupleGen.Native;
@@ -21,7 +25,8 @@ namespace CoupleGen.Generation;
 /// Generates partner faces with a trained <see cref="UnetGenerator"/>, in evaluation mode (no
 /// dropout, running batch statistics) and without autograd; every tensor of a call is disposed
 /// before it returns. The data path: image -> upright RGB -> fitted to ImageSize (see
-/// <see cref="PartnerGeneratorOptions.ResizeMode"/>) -> tensor in [-1, 1] -> generator -> image.
+/// <see cref="PartnerGeneratorOptions.ResizeMode"/>) -> tensor in [-1, 1] -> generator -> image; for photos,
+/// <see cref="GeneratePortrait(Image)"/> first finds the face and frames it like the training pairs (docs/portraits.md).
 /// Safe to call from several threads at once.
 /// </summary>
 public sealed class PartnerGenerator : IPartnerGenerator
@@ -29,6 +34,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     private readonly nn.Module<Tensor, Tensor> generator;
     private readonly PartnerGeneratorOptions options;
     private readonly Device device;
+    private readonly Lazy<FaceFramer> framer;
     private bool disposed;
 
     /// <summary>Initializes a new instance of the <see cref="PartnerGenerator"/> class with a copy of an in-memory generator's weights.</summary>
@@ -49,6 +55,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         ImageSize = imageSize;
         device = DeviceSelector.Resolve(this.options.Device);
+        framer = NewFramer();
         this.generator = new UnetGenerator(generator.Options);
         CopyWeights(generator, this.generator);
         Prepare(logger, "a model in memory");
@@ -59,6 +66,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         this.options = options;
         ImageSize = imageSize;
         device = DeviceSelector.Resolve(options.Device);
+        framer = NewFramer();
         generator = loaded;
         Prepare(logger, source);
     }
@@ -141,6 +149,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <inheritdoc/>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    /// <exception cref="NoFaceFoundException"><see cref="PartnerGeneratorOptions.FaceFraming"/> is <see cref="FaceFramingMode.Always"/> and an image holds no face.</exception>
     public IReadOnlyList<Image<Rgb24>> Generate(IReadOnlyList<Image> images)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -155,7 +164,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
                 for (int i = 0; i < count; i++)
                 {
                     Image source = images[start + i] ?? throw new ArgumentException($"Image {start + i} is null.", nameof(images));
-                    fitted.Add(Fit(source));
+                    fitted.Add(FrameOrFit(source, $"image {start + i}", options.FaceFraming == FaceFramingMode.Always, out _, out _));
                 }
 
                 results.AddRange(Forward(fitted));
@@ -171,11 +180,12 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <inheritdoc/>
     /// <exception cref="InvalidImageException">The stream holds no readable image, or one larger than <see cref="PartnerGeneratorOptions.MaxInputPixels"/>.</exception>
+    /// <exception cref="NoFaceFoundException"><see cref="PartnerGeneratorOptions.FaceFraming"/> is <see cref="FaceFramingMode.Always"/> and the image holds no face.</exception>
     public Image<Rgb24> Generate(Stream input)
     {
         ArgumentNullException.ThrowIfNull(input);
         using Image<Rgb24> image = ImageFiles.Load(input, "stream", options.MaxInputPixels);
-        return Generate(image);
+        return GenerateNamed(image, "stream");
     }
 
     /// <inheritdoc/>
@@ -186,8 +196,67 @@ public sealed class PartnerGenerator : IPartnerGenerator
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
         using Image<Rgb24> image = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
-        using Image<Rgb24> partner = Generate(image);
+        using Image<Rgb24> partner = GenerateNamed(image, inputPath);
         ImageFiles.Save(partner, outputPath);
+    }
+
+    /// <summary>
+    /// Generates the partner for an arbitrary photo: finds the face, frames it like the training pairs
+    /// (see <see cref="PartnerGeneratorOptions.FaceFraming"/> and <see cref="PartnerGeneratorOptions.Faces"/>) and
+    /// returns both the framed input and the partner.
+    /// </summary>
+    /// <param name="photo">A photo with a face (selfie, portrait, group photo); it is not modified.</param>
+    /// <returns>The framed input, the partner and the face; the caller disposes it.</returns>
+    /// <exception cref="NoFaceFoundException">The photo holds no face (or none at <see cref="FaceFramingOptions.FaceIndex"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    public PortraitResult GeneratePortrait(Image photo)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        return GeneratePortrait(photo, "image");
+    }
+
+    /// <summary>Generates the partner for an encoded photo in a stream; see <see cref="GeneratePortrait(Image)"/>.</summary>
+    /// <param name="input">The encoded photo.</param>
+    /// <returns>The framed input, the partner and the face; the caller disposes it.</returns>
+    /// <exception cref="InvalidImageException">The stream holds no readable image, or one larger than <see cref="PartnerGeneratorOptions.MaxInputPixels"/>.</exception>
+    /// <exception cref="NoFaceFoundException">The photo holds no face.</exception>
+    public PortraitResult GeneratePortrait(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using Image<Rgb24> photo = ImageFiles.Load(input, "stream", options.MaxInputPixels);
+        return GeneratePortrait(photo, "stream");
+    }
+
+    /// <summary>Reads a photo file and generates the partner; see <see cref="GeneratePortrait(Image)"/>.</summary>
+    /// <param name="inputPath">The photo.</param>
+    /// <returns>The framed input, the partner and the face; the caller disposes it.</returns>
+    /// <exception cref="InvalidImageException">The file is missing, unreadable, corrupt or too large.</exception>
+    /// <exception cref="NoFaceFoundException">The photo holds no face; the exception names the file.</exception>
+    public PortraitResult GeneratePortrait(string inputPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        using Image<Rgb24> photo = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
+        return GeneratePortrait(photo, inputPath);
+    }
+
+    /// <summary>Reads a photo file, generates the partner and writes it (and, if asked, the framed input) atomically.</summary>
+    /// <param name="inputPath">The photo.</param>
+    /// <param name="partnerPath">Where the partner goes; the format follows the extension.</param>
+    /// <param name="framedInputPath">Where the framed input goes, or <see langword="null"/> to skip it.</param>
+    /// <exception cref="InvalidImageException">The input is missing, unreadable, corrupt or too large, or an output extension is not an image format.</exception>
+    /// <exception cref="NoFaceFoundException">The photo holds no face; nothing is written.</exception>
+    /// <exception cref="IOException">An output cannot be written.</exception>
+    public void GeneratePortrait(string inputPath, string partnerPath, string? framedInputPath = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputPath);
+        ArgumentException.ThrowIfNullOrEmpty(partnerPath);
+        using PortraitResult result = GeneratePortrait(inputPath);
+        if (framedInputPath is not null)
+        {
+            ImageFiles.Save(result.FramedInput, framedInputPath);
+        }
+
+        ImageFiles.Save(result.Partner, partnerPath);
     }
 
     /// <inheritdoc/>
@@ -200,6 +269,10 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         disposed = true;
         generator.Dispose();
+        if (framer.IsValueCreated)
+        {
+            framer.Value.Dispose();
+        }
     }
 
     private static void CopyWeights(nn.Module source, nn.Module target)
@@ -269,6 +342,64 @@ public sealed class PartnerGenerator : IPartnerGenerator
         {
             Log.GeneratorReady(logger, ImageSize, device.ToString(), Precision.ToString(), source);
         }
+    }
+
+    private Lazy<FaceFramer> NewFramer() =>
+        new(() => new FaceFramer(options.Faces with { OutputSize = ImageSize }), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private Image<Rgb24> GenerateNamed(Image image, string name)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using Image<Rgb24> input = FrameOrFit(image, name, options.FaceFraming == FaceFramingMode.Always, out _, out _);
+        return Forward(new[] { input })[0];
+    }
+
+    private PortraitResult GeneratePortrait(Image photo, string name)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        Image<Rgb24> input = FrameOrFit(photo, name, options.FaceFraming != FaceFramingMode.Never, out DetectedFace? face, out Matrix3x2? transform);
+        try
+        {
+            Image<Rgb24> partner = Forward(new[] { input })[0];
+            return new PortraitResult(input, partner, face, transform);
+        }
+        catch
+        {
+            input.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Frames the face of <paramref name="source"/> at ImageSize, or only fits it when <paramref name="frame"/> is false.</summary>
+    private Image<Rgb24> FrameOrFit(Image source, string name, bool frame, out DetectedFace? face, out Matrix3x2? transform)
+    {
+        face = null;
+        transform = null;
+        if (!frame)
+        {
+            return Fit(source);
+        }
+
+        Image<Rgb24> upright = source as Image<Rgb24> is { } same ? same.Clone() : source.CloneAs<Rgb24>();
+        IReadOnlyList<FramedFace> framed;
+        try
+        {
+            upright.Mutate(x => x.AutoOrient());
+            framed = framer.Value.Frame(upright, name);
+        }
+        finally
+        {
+            upright.Dispose();
+        }
+
+        foreach (FramedFace other in framed.Skip(1))
+        {
+            other.Dispose();
+        }
+
+        face = framed[0].Face;
+        transform = framed[0].Transform;
+        return framed[0].Image;
     }
 
     private Image<Rgb24> Fit(Image source)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using CoupleGen.Faces;
 using CoupleGen.Imaging;
 using SixLabors.ImageSharp.Processing;
 using TorchSharp;
@@ -52,10 +53,35 @@ public sealed record PartnerGeneratorOptions
     /// </summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Auto;
 
+    /// <summary>
+    /// Gets when the input's face is found and framed like the training pairs before generation. Default:
+    /// <see cref="FaceFramingMode.Auto"/>: <c>GeneratePortrait</c> (photos) frames, <c>Generate</c> (inputs already
+    /// framed) does not. Framing <c>Generate</c>'s inputs by default would turn inputs the detector cannot read as
+    /// faces (stylised or synthetic crops, the demo's faces) into <see cref="Errors.NoFaceFoundException"/>s, and would
+    /// re-crop inputs that already have the model's framing.
+    /// </summary>
+    public FaceFramingMode FaceFraming { get; init; } = FaceFramingMode.Auto;
+
+    /// <summary>
+    /// Gets how faces are found, chosen and framed when <see cref="FaceFraming"/> applies; the frame's side is always the
+    /// generator's ImageSize (<see cref="FaceFramingOptions.OutputSize"/> is ignored). With <see cref="FaceSelection.All"/>,
+    /// <c>GeneratePortrait</c> uses the leftmost face. Default: <see cref="FaceFramingOptions.Default"/> (the largest face, the training framing).
+    /// </summary>
+    public FaceFramingOptions Faces { get; init; } = FaceFramingOptions.Default;
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="Faces"/> is null.</exception>
     public void Validate()
     {
+        if (FaceFraming is not (FaceFramingMode.Auto or FaceFramingMode.Always or FaceFramingMode.Never))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FaceFraming), FaceFraming, "Use Auto, Always or Never.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Faces);
+        Faces.Validate();
+
         if (ResizeMode is not (ResizeMode.Crop or ResizeMode.Pad or ResizeMode.Stretch))
         {
             throw new ArgumentOutOfRangeException(nameof(ResizeMode), ResizeMode, "Use Crop, Pad or Stretch.");

@@ -91,6 +91,7 @@ public class PackageConsumerTests
         Assert.Contains("lib/net8.0/CoupleGen.xml", entries);
         Assert.Contains("buildTransitive/CoupleGen.targets", entries);
         Assert.Contains("buildTransitive/RelaxElfVersionNeed.cs", entries);
+        Assert.Contains("THIRD-PARTY-NOTICES.md", entries);
     }
 
     /// <summary>The first csharp block after the "quick-start" marker in README.md.</summary>

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using CoupleGen.Errors;
+
+namespace CoupleGen.Faces;
+
+/// <summary>
+/// The pretrained face-api.js weights embedded in this assembly (MIT, see THIRD-PARTY-NOTICES.md):
+/// tiny_face_detector_model (193 KB) and face_landmark_68_model (357 KB), read once per process.
+/// </summary>
+internal static class FaceModelWeights
+{
+    public const string DetectorModel = "tiny_face_detector_model";
+    public const string LandmarkModel = "face_landmark_68_model";
+
+    private static readonly Lazy<Dictionary<string, TfjsTensor>> Detector = new(() => ReadEmbedded(DetectorModel));
+    private static readonly Lazy<Dictionary<string, TfjsTensor>> Landmarks = new(() => ReadEmbedded(LandmarkModel));
+
+    public static IReadOnlyDictionary<string, TfjsTensor> DetectorWeights => Detector.Value;
+
+    public static IReadOnlyDictionary<string, TfjsTensor> LandmarkWeights => Landmarks.Value;
+
+    private static Dictionary<string, TfjsTensor> ReadEmbedded(string model)
+    {
+        string manifest = model + "-weights_manifest.json";
+        return TfjsWeightReader.Read(Resource(manifest), manifest, shard => (Resource(shard), shard));
+    }
+
+    private static byte[] Resource(string fileName)
+    {
+        Assembly assembly = typeof(FaceModelWeights).Assembly;
+        string name = "CoupleGen.Faces.Weights." + fileName;
+        using Stream? stream = assembly.GetManifestResourceStream(name);
+        if (stream is null)
+        {
+            throw new InvalidWeightsException(name, "the embedded resource is missing from CoupleGen.dll; the build is incomplete.");
+        }
+
+        var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+}

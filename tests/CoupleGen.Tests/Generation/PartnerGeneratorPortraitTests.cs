@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using CoupleGen.Errors;
+using CoupleGen.Faces;
+using CoupleGen.Generation;
+using CoupleGen.Tests.Faces;
+using CoupleGen.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using Xunit;
+
+namespace CoupleGen.Tests.Generation;
+
+public sealed class PartnerGeneratorPortraitTests : IDisposable
+{
+    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions() with { MaxSteps = 3 });
+    private readonly string folder = TestData.NewFolder();
+
+    public void Dispose() => trainer.Dispose();
+
+    [Fact]
+    public void APortraitIsFramedAtImageSizeBeforeGeneration()
+    {
+        using var generator = FromTrainer();
+        using var photo = FaceImages.Load(FaceImages.GraceHopper);
+        using var result = generator.GeneratePortrait(photo);
+        Assert.Equal(32, result.FramedInput.Width);
+        Assert.Equal(32, result.Partner.Width);
+        Assert.NotNull(result.Face);
+        Assert.NotNull(result.PhotoToFrame);
+
+        using var framer = new FaceFramer(new FaceFramingOptions { OutputSize = 32 });
+        using var expected = Assert.Single(framer.Frame(photo));
+        Assert.Equal(Pixels(expected.Image), Pixels(result.FramedInput));
+
+        // The partner is what Generate makes of the framed input.
+        using var partner = generator.Generate(result.FramedInput);
+        Assert.Equal(Pixels(partner), Pixels(result.Partner));
+    }
+
+    [Fact]
+    public void GenerateTakesInputsAsAlreadyFramedByDefault()
+    {
+        using var generator = FromTrainer();
+        using var noFace = FaceImages.NoFace();
+        using var partner = generator.Generate(noFace);
+        Assert.Equal(32, partner.Width);
+    }
+
+    [Fact]
+    public void APhotoWithoutAFaceIsANoFaceFoundExceptionNamingTheFileAndNothingIsWritten()
+    {
+        string input = Path.Combine(folder, "gradient.png");
+        using (var noFace = FaceImages.NoFace())
+        {
+            noFace.SaveAsPng(input);
+        }
+
+        using var generator = FromTrainer();
+        string partner = Path.Combine(folder, "partner.png");
+        var error = Assert.Throws<NoFaceFoundException>(() => generator.GeneratePortrait(input, partner, Path.Combine(folder, "framed.png")));
+        Assert.Equal(input, error.Path);
+        Assert.False(File.Exists(partner));
+
+        using var always = FromTrainer(new PartnerGeneratorOptions { FaceFraming = FaceFramingMode.Always });
+        error = Assert.Throws<NoFaceFoundException>(() => always.Generate(input, partner));
+        Assert.Equal(input, error.Path);
+        Assert.False(File.Exists(partner));
+    }
+
+    [Fact]
+    public void PortraitFilesAreWrittenAndNeverModeOnlyFits()
+    {
+        using var generator = FromTrainer();
+        string partner = Path.Combine(folder, "partner.png");
+        string framed = Path.Combine(folder, "framed.png");
+        generator.GeneratePortrait(Fixtures.PathOf(FaceImages.Astronaut), partner, framed);
+        using (var written = Image.Load<Rgb24>(framed))
+        {
+            Assert.Equal(32, written.Width);
+        }
+
+        Assert.True(File.Exists(partner));
+
+        using var never = FromTrainer(new PartnerGeneratorOptions { FaceFraming = FaceFramingMode.Never });
+        using var result = never.GeneratePortrait(Fixtures.PathOf(FaceImages.Astronaut));
+        Assert.Null(result.Face);
+        Assert.Null(result.PhotoToFrame);
+        Assert.Equal(32, result.FramedInput.Width);
+    }
+
+    [Fact]
+    public void OptionsRejectAnUnknownFramingMode()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PartnerGeneratorOptions { FaceFraming = (FaceFramingMode)9 }.Validate());
+        Assert.Throws<ArgumentNullException>(() => new PartnerGeneratorOptions { Faces = null! }.Validate());
+    }
+
+    private static byte[] Pixels(Image<Rgb24> image)
+    {
+        byte[] pixels = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
+    }
+
+    private PartnerGenerator FromTrainer(PartnerGeneratorOptions? options = null) =>
+        PartnerGenerator.FromTrainer(trainer, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
+}
