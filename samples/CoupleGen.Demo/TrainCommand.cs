@@ -40,6 +40,7 @@ internal static class TrainCommand
         int decayEpochs = arguments.Int("decay-epochs", 100);
         int holdOut = arguments.Int("hold-out", 6);
         int checkpointEvery = arguments.Int("checkpoint-every", 500);
+        int sheetEvery = arguments.Int("sheet-every", checkpointEvery);
         int seed = arguments.Int("seed", 0);
         int filters = arguments.Int("filters", 64);
         string? resume = arguments.Text("resume");
@@ -120,7 +121,7 @@ internal static class TrainCommand
             ? new Pix2PixTrainer(options, featureLoss, logger)
             : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = o.DecayEpochs == 0 ? 0 : decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery }, logger: logger, perceptualLoss: featureLoss))
         {
-            trainer.Train(train, new ProgressBar(), cancellationToken);
+            trainer.Train(train, new ProgressSheets(new ProgressBar(), trainer, heldOut, direction, output, sheetEvery), cancellationToken);
             Console.WriteLine($"Training-set L1 (evaluation mode): {trainer.EvaluateL1(train):F4}");
         }
 

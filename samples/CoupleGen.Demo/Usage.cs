@@ -14,12 +14,14 @@ internal static class Usage
 
         couplegen train --data DIR [--out DIR] [--image-size 256] [--batch-size 1] [--steps N]
                         [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
-                        [--checkpoint-every 500] [--seed N] [--resume CHECKPOINT]
+                        [--checkpoint-every 500] [--sheet-every N] [--seed N] [--resume CHECKPOINT]
                         [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy] [--filters 64]
                         [--perceptual FILE --perceptual-weight W]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
-            did. Holds out whole couples, writes DIR/couplegen.ckpt and DIR/contact-sheet.png.
+            did. Holds out whole couples, writes DIR/couplegen.ckpt, DIR/contact-sheet.png and, every
+            --sheet-every steps (default: --checkpoint-every; 0 for none), DIR/progress/step-N.png
+            (input | generated | real for the first held-out pairs).
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
             its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as

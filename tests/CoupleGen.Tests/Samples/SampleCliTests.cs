@@ -4,6 +4,7 @@ using System.IO;
 using CoupleGen.Data;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
 using Xunit;
 
 namespace CoupleGen.Tests.Samples;
@@ -76,6 +77,32 @@ public class SampleCliTests
         var (code, _, error) = Run("train", "--data", missing);
         Assert.Equal(1, code);
         Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainWritesProgressSheetsACheckpointAndAHeldOutReport()
+    {
+        string folder = TestData.NewFolder();
+        string data = Path.Combine(folder, "couples");
+        var synthetic = new CoupleGen.Data.SyntheticCoupleDataset(6, 64);
+        for (int i = 0; i < synthetic.Count; i++)
+        {
+            using var pair = synthetic.GetPair(i);
+            using var sideBySide = new Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(128, 64);
+            sideBySide.Mutate(c => c.DrawImage(pair.A, new Point(0, 0), 1f).DrawImage(pair.B, new Point(64, 0), 1f));
+            Directory.CreateDirectory(Path.Combine(data, $"{i}"));
+            sideBySide.SaveAsJpeg(Path.Combine(data, $"{i}", "1.jpg"));
+        }
+
+        string output = Path.Combine(folder, "run");
+        var (code, stdout, error) = Run("train", "--data", data, "--out", output, "--image-size", "64", "--filters", "8", "--steps", "4", "--sheet-every", "2", "--hold-out", "2");
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(Path.Combine(output, "progress", "step-000002.png")), stdout);
+        Assert.True(File.Exists(Path.Combine(output, "progress", "step-000004.png")), stdout);
+        using var sheet = Image.Load(Path.Combine(output, "progress", "step-000004.png"));
+        Assert.True(sheet.Width >= 3 * 64, "three columns: input | generated | real");
+        Assert.True(File.Exists(Path.Combine(output, "couplegen.ckpt")));
+        Assert.True(File.Exists(Path.Combine(output, "quality.md")));
     }
 
     private static (int Code, string Output, string Error) Run(params string[] arguments)
