@@ -3,6 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
+using CoupleGen.Native;
 
 namespace CoupleGen.Evaluation;
 
@@ -62,12 +63,12 @@ public static class ImageMetrics
         Tensor window = GaussianWindow().expand(3, 1, SsimWindow, SsimWindow);
         Tensor Blur(Tensor t) => nn.functional.conv2d(t, window, groups: 3);
         Tensor muX = Blur(x), muY = Blur(y);
-        Tensor sigmaX = Blur(x * x) - (muX * muX);
-        Tensor sigmaY = Blur(y * y) - (muY * muY);
-        Tensor sigmaXY = Blur(x * y) - (muX * muY);
+        Tensor sigmaX = Blur(x * x).sub(muX * muX);
+        Tensor sigmaY = Blur(y * y).sub(muY * muY);
+        Tensor sigmaXY = Blur(x * y).sub(muX * muY);
         Scalar two = Native.Scalars.Of(2), c1 = Native.Scalars.Of(Math.Pow(K1 * 255, 2)), c2 = Native.Scalars.Of(Math.Pow(K2 * 255, 2));
         Tensor numerator = (muX * muY).mul(two).add(c1, Native.Scalars.One) * sigmaXY.mul(two).add(c2, Native.Scalars.One);
-        Tensor denominator = ((muX * muX) + (muY * muY)).add(c1, Native.Scalars.One) * (sigmaX + sigmaY).add(c2, Native.Scalars.One);
+        Tensor denominator = (muX * muX).Plus(muY * muY).add(c1, Native.Scalars.One) * sigmaX.Plus(sigmaY).add(c2, Native.Scalars.One);
         Tensor map = numerator / denominator;
         return map.mean().item<float>();
     }

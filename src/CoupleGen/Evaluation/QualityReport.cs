@@ -18,7 +18,7 @@ public sealed record QualityReport(int Pairs, int ImageSize, IReadOnlyList<Quali
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Held-out pairs: {Pairs}, compared at {ImageSize}x{ImageSize}.");
         text.AppendLine();
-        text.AppendLine("| method | L1 (lower is better) | PSNR dB (higher) | SSIM (higher) | VGG distance (lower) |");
+        text.AppendLine("| method | L1 (lower is better) | PSNR dB (higher) | SSIM (higher) | perceptual distance (lower) |");
         text.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var row in Rows)
         {

@@ -5,5 +5,5 @@ namespace CoupleGen.Evaluation;
 /// <param name="L1">Mean absolute error in [-1, 1] units; lower is better.</param>
 /// <param name="Psnr">Peak signal-to-noise ratio in dB; higher is better.</param>
 /// <param name="Ssim">Structural similarity; higher is better.</param>
-/// <param name="Perceptual">VGG feature distance (mean squared error over the taps); lower is better; <see langword="null"/> without VGG weights.</param>
+/// <param name="Perceptual">Feature distance of the perceptual network (VGG16 or ResNet18; mean over its taps of the mean squared feature difference); lower is better; <see langword="null"/> without one.</param>
 public sealed record QualityRow(string Method, double L1, double Psnr, double Ssim, double? Perceptual);

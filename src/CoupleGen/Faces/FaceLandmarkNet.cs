@@ -55,6 +55,6 @@ internal sealed class FaceLandmarkNet : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor input) => input.matmul(weights).add_(bias);
+        public override Tensor forward(Tensor input) => input.matmul(weights).PlusInPlace(bias);
     }
 }

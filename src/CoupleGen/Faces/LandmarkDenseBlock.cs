@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using CoupleGen.Native;
 
 namespace CoupleGen.Faces;
 
@@ -30,8 +31,8 @@ internal sealed class LandmarkDenseBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor out1 = conv0.call(input).relu_();
         Tensor out2 = conv1.call(out1);
-        Tensor out3 = conv2.call(out1.add(out2).relu_());
-        Tensor out4 = conv3.call(out1.add(out2).add_(out3).relu_());
-        return out1.add(out2).add_(out3).add_(out4).relu_().MoveToOuterDisposeScope();
+        Tensor out3 = conv2.call(out1.Plus(out2).relu_());
+        Tensor out4 = conv3.call(out1.Plus(out2).PlusInPlace(out3).relu_());
+        return out1.Plus(out2).PlusInPlace(out3).PlusInPlace(out4).relu_().MoveToOuterDisposeScope();
     }
 }

@@ -4,6 +4,7 @@ using CoupleGen.Models;
 using CoupleGen.Models.Vgg;
 using TorchSharp;
 using static TorchSharp.torch;
+using CoupleGen.Native;
 
 namespace CoupleGen.Losses;
 
@@ -88,7 +89,7 @@ public sealed class PerceptualLoss : IDisposable
         Tensor[] fake = Features.call(generated);
         if (Distance == PerceptualDistance.CoupleGenerator)
         {
-            Tensor difference = Sum(real) - Sum(fake);
+            Tensor difference = Sum(real).sub(Sum(fake));
             return difference.square().sum().mul(Native.Scalars.Half).sqrt().MoveToOuterDisposeScope();
         }
 
@@ -98,7 +99,7 @@ public sealed class PerceptualLoss : IDisposable
             Tensor distance = Distance == PerceptualDistance.MeanSquaredError
                 ? nn.functional.mse_loss(fake[i], real[i])
                 : nn.functional.l1_loss(fake[i], real[i]);
-            total = total + distance.mul(Native.Scalars.Of(tapWeights[i]));
+            total = total.Plus(distance.mul(Native.Scalars.Of(tapWeights[i])));
         }
 
         return total.MoveToOuterDisposeScope();
@@ -123,7 +124,7 @@ public sealed class PerceptualLoss : IDisposable
                 throw new InvalidOperationException("The CoupleGenerator distance sums the tapped maps, so they must have one shape (taps of one VGG block).");
             }
 
-            sum = sum + maps[i];
+            sum = sum.Plus(maps[i]);
         }
 
         return sum;

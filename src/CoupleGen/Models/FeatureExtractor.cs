@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
+using CoupleGen.Native;
 
 namespace CoupleGen.Models;
 

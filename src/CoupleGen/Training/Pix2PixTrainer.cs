@@ -204,16 +204,16 @@ public sealed class Pix2PixTrainer : IDisposable
         Tensor predictFakeForG = Discriminator.call(fakeAB);
         Tensor lossGGan = wasserstein ? -predictFakeForG.mean() : GanLoss.Compute(predictFakeForG, targetIsReal: true, Options.GanMode);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
-        Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)) + lossGL1.mul(Scalars.Of(Options.L1Weight));
+        Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)).Plus(lossGL1.mul(Scalars.Of(Options.L1Weight)));
         if (Options.TotalVariationWeight > 0)
         {
-            lossG = lossG + TotalVariation(fakeB).mul(Scalars.Of(Options.TotalVariationWeight));
+            lossG = lossG.Plus(TotalVariation(fakeB).mul(Scalars.Of(Options.TotalVariationWeight)));
         }
 
         Tensor? lossGPerceptual = PerceptualLoss?.Compute(fakeB, realB);
         if (lossGPerceptual is not null)
         {
-            lossG = lossG + lossGPerceptual.mul(Scalars.Of(Options.PerceptualWeight));
+            lossG = lossG.Plus(lossGPerceptual.mul(Scalars.Of(Options.PerceptualWeight)));
         }
 
         lossG.backward();
@@ -409,9 +409,9 @@ public sealed class Pix2PixTrainer : IDisposable
     {
         using var scope = NewDisposeScope();
         long h = images.shape[2], w = images.shape[3];
-        Tensor dy = images[.., .., 1..(int)h, ..] - images[.., .., ..(int)(h - 1), ..];
-        Tensor dx = images[.., .., .., 1..(int)w] - images[.., .., .., ..(int)(w - 1)];
-        return (dy.square().sum() + dx.square().sum()).div(Scalars.Of(Math.Sqrt(2))).MoveToOuterDisposeScope();
+        Tensor dy = images[.., .., 1..(int)h, ..].sub(images[.., .., ..(int)(h - 1), ..]);
+        Tensor dx = images[.., .., .., 1..(int)w].sub(images[.., .., .., ..(int)(w - 1)]);
+        return dy.square().sum().Plus(dx.square().sum()).div(Scalars.Of(Math.Sqrt(2))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Builds the generator a run with <paramref name="options"/> trains, freshly initialised on the CPU.</summary>

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using CoupleGen.Native;
 
 namespace CoupleGen.Models.ResNet;
 
@@ -36,7 +37,7 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         Tensor x = nn.functional.relu(bn1.call(conv1.call(input)));
         x = bn2.call(conv2.call(x));
         Tensor shortcut = downsample is null ? input : downsample.call(input);
-        return nn.functional.relu(x.add_(shortcut)).MoveToOuterDisposeScope();
+        return nn.functional.relu(x.PlusInPlace(shortcut)).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

@@ -6,6 +6,7 @@ using CoupleGen.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using CoupleGen.Native;
 
 namespace CoupleGen.Models.ResNet;
 
@@ -377,7 +378,11 @@ public sealed class ResNetFeatures : FeatureExtractor
                     Tensor one = owned[^1];
                     owned.Add(torch.zeros(channels));
                     Tensor zero = owned[^1];
-                    owned.Add(torch.full(channels, 1 - BatchNormEpsilon));
+                    using (Scalar variance = (1 - BatchNormEpsilon).ToScalar())
+                    {
+                        owned.Add(torch.full(channels, variance));
+                    }
+
                     Put(one, Vectors[0], zero, owned[^1]);
                     break;
                 default:
