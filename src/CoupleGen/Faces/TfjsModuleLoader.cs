@@ -2,45 +2,24 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Errors;
+using CoupleGen.Weights;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Faces;
 
 /// <summary>
 /// Copies TF.js weights into a module whose parameter names are the TF.js keys with '.' for '/',
-/// converting TensorFlow's filter layouts to PyTorch's. Missing, unexpected or misshapen weights are
-/// an <see cref="InvalidWeightsException"/> naming the source.
+/// converting TensorFlow's filter layouts to PyTorch's, then checking and copying them like every other
+/// weight file (<see cref="ModuleWeights"/>): missing, unexpected, misshapen or non-finite weights are an
+/// <see cref="InvalidWeightsException"/> naming the source.
 /// </summary>
 internal static class TfjsModuleLoader
 {
     public static void Load(nn.Module module, IReadOnlyDictionary<string, TfjsTensor> weights, string source)
     {
-        using var noGrad = no_grad();
-        var expected = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, parameter) in module.named_parameters())
-        {
-            string key = name.Replace('.', '/');
-            expected.Add(key);
-            if (!weights.TryGetValue(key, out TfjsTensor? weight))
-            {
-                throw new InvalidWeightsException(source, $"the weight '{key}' is missing.");
-            }
-
-            using var scope = NewDisposeScope();
-            Tensor value = ToTorchLayout(key, weight);
-            if (!value.shape.SequenceEqual(parameter.shape))
-            {
-                throw new InvalidWeightsException(source, $"'{key}' has shape [{string.Join(", ", weight.Shape)}], which does not fit [{string.Join(", ", parameter.shape)}].");
-            }
-
-            parameter.copy_(value);
-        }
-
-        string? unexpected = weights.Keys.FirstOrDefault(key => !expected.Contains(key));
-        if (unexpected is not null)
-        {
-            throw new InvalidWeightsException(source, $"the weight '{unexpected}' belongs to no layer of {module.GetName()}; is this the right model?");
-        }
+        using var scope = NewDisposeScope();
+        var converted = weights.ToDictionary(w => w.Key.Replace('/', '.'), w => ToTorchLayout(w.Key, w.Value), StringComparer.Ordinal);
+        ModuleWeights.LoadCore(module, converted, source);
     }
 
     private static Tensor ToTorchLayout(string key, TfjsTensor weight)
