@@ -214,39 +214,44 @@ public sealed class ResNetFeatures : FeatureExtractor
     private void LoadFrom(WeightDictionary weights)
     {
         var expected = state_dict();
-        if (weights.ContainsKey("layer1.0.conv1.weight"))
+        var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var owned = new List<Tensor>();
+        try
         {
-            var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            var zeros = new List<Tensor>();
-            try
+            if (weights.ContainsKey("layer1.0.conv1.weight"))
             {
-                foreach (var (key, tensor) in expected)
+                foreach (string key in expected.Keys)
                 {
                     if (weights.TryGetValue(key, out Tensor? value))
                     {
                         mapped[key] = value;
                     }
-                    else if (key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
-                    {
-                        zeros.Add(torch.zeros_like(tensor));
-                        mapped[key] = zeros[^1];
-                    }
                 }
-
-                ModuleWeights.LoadCore(this, mapped, weights.Source);
             }
-            finally
+            else
             {
-                zeros.ForEach(t => t.Dispose());
+                MapByOrderAndShape(weights, expected, mapped, owned);
             }
 
-            return;
-        }
+            // Batch norm's step counters are bookkeeping that exports rarely carry.
+            foreach (var (key, tensor) in expected)
+            {
+                if (key.EndsWith(".num_batches_tracked", StringComparison.Ordinal) && !mapped.ContainsKey(key))
+                {
+                    owned.Add(torch.zeros_like(tensor));
+                    mapped[key] = owned[^1];
+                }
+            }
 
-        LoadByOrderAndShape(weights, expected);
+            ModuleWeights.LoadCore(this, mapped, weights.Source);
+        }
+        finally
+        {
+            owned.ForEach(t => t.Dispose());
+        }
     }
 
-    private void LoadByOrderAndShape(WeightDictionary weights, Dictionary<string, Tensor> expected)
+    private void MapByOrderAndShape(WeightDictionary weights, Dictionary<string, Tensor> expected, Dictionary<string, Tensor> mapped, List<Tensor> owned)
     {
         var main = new List<string> { "conv1" };
         var shortcuts = new List<string>();
@@ -281,29 +286,9 @@ public sealed class ResNetFeatures : FeatureExtractor
             throw new InvalidWeightsException(weights.Source, $"This ResNet up to {StageNames[deepestStage]} needs {main.Count} convolutions and {shortcuts.Count} 1x1 shortcut projections; the file has {mainGroups.Count} and {shortcutGroups.Count} (mapping by order and shape).");
         }
 
-        var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var owned = new List<Tensor>();
-        try
+        foreach (var (name, group) in main.Zip(mainGroups).Concat(shortcuts.Zip(shortcutGroups)))
         {
-            foreach (var (name, group) in main.Zip(mainGroups).Concat(shortcuts.Zip(shortcutGroups)))
-            {
-                group.AddTo(mapped, owned, name, bnOf[name], weights);
-            }
-
-            foreach (var (key, tensor) in expected)
-            {
-                if (key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
-                {
-                    owned.Add(torch.zeros_like(tensor));
-                    mapped[key] = owned[^1];
-                }
-            }
-
-            ModuleWeights.LoadCore(this, mapped, weights.Source);
-        }
-        finally
-        {
-            owned.ForEach(t => t.Dispose());
+            group.AddTo(mapped, owned, name, bnOf[name], weights);
         }
     }
 
