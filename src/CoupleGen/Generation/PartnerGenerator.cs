@@ -74,6 +74,9 @@ public sealed class PartnerGenerator : IPartnerGenerator
     /// <inheritdoc/>
     public int ImageSize { get; }
 
+    /// <summary>Gets the number format the generator computes in (never <see cref="InferencePrecision.Auto"/>).</summary>
+    public InferencePrecision Precision { get; private set; }
+
     /// <summary>Creates a generator with a copy of a trainer's current generator weights (either recipe).</summary>
     /// <param name="trainer">The trainer; it is not changed.</param>
     /// <param name="options">How to run; <see langword="null"/> for <see cref="PartnerGeneratorOptions.Default"/>.</param>
@@ -302,9 +305,6 @@ public sealed class PartnerGenerator : IPartnerGenerator
         }
     }
 
-    /// <summary>Gets the number format the generator computes in (never <see cref="InferencePrecision.Auto"/>).</summary>
-    public InferencePrecision Precision { get; private set; }
-
     private void Prepare(ILogger? logger, string source)
     {
         generator.to(device);
@@ -380,11 +380,10 @@ public sealed class PartnerGenerator : IPartnerGenerator
             return Fit(source);
         }
 
-        Image<Rgb24> upright = source as Image<Rgb24> is { } same ? same.Clone() : source.CloneAs<Rgb24>();
+        Image<Rgb24> upright = UprightCopy(source);
         IReadOnlyList<FramedFace> framed;
         try
         {
-            upright.Mutate(x => x.AutoOrient());
             framed = framer.Value.Frame(upright, name);
         }
         finally
@@ -411,9 +410,25 @@ public sealed class PartnerGenerator : IPartnerGenerator
             Sampler = KnownResamplers.Bicubic,
             PadColor = Color.Black,
         };
-        Image<Rgb24> rgb = source as Image<Rgb24> is { } same ? same.Clone() : source.CloneAs<Rgb24>();
-        rgb.Mutate(x => x.AutoOrient().Resize(resize));
+        Image<Rgb24> rgb = UprightCopy(source);
+        rgb.Mutate(x => x.Resize(resize));
         return rgb;
+    }
+
+    /// <summary>An RGB copy of <paramref name="source"/> turned upright by its EXIF orientation.</summary>
+    private static Image<Rgb24> UprightCopy(Image source)
+    {
+        Image<Rgb24> rgb = source as Image<Rgb24> is { } same ? same.Clone() : source.CloneAs<Rgb24>();
+        try
+        {
+            rgb.Mutate(x => x.AutoOrient());
+            return rgb;
+        }
+        catch
+        {
+            rgb.Dispose();
+            throw;
+        }
     }
 
     private Image<Rgb24>[] Forward(IReadOnlyList<Image<Rgb24>> fitted)
