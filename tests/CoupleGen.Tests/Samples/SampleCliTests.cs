@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using CoupleGen.Data;
 using CoupleGen.Training;
@@ -12,14 +11,12 @@ namespace CoupleGen.Tests.Samples;
 /// <summary>Runs the sample console app as a user does and checks exit codes and messages.</summary>
 public class SampleCliTests
 {
-    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "CoupleGen.Demo.dll");
-
     [Fact]
     public void GenerateWithAMissingCheckpointPrintsThePathAndExitsNonZero()
     {
         string folder = TestData.NewFolder();
         string missing = Path.Combine(folder, "missing.ckpt");
-        var (code, _, error) = Run("generate", "--checkpoint", missing, "--input", "x.png", "--output", "y.png");
+        var (code, _, error) = SampleApp.Run("generate", "--checkpoint", missing, "--input", "x.png", "--output", "y.png");
         Assert.Equal(1, code);
         Assert.Contains(missing, error, StringComparison.Ordinal);
     }
@@ -33,7 +30,7 @@ public class SampleCliTests
 
         string corrupt = Path.Combine(folder, "face.jpg");
         File.WriteAllBytes(corrupt, new byte[] { 0xFF, 0xD8, 0xFF, 0xDB, 0, 0, 0 });
-        var (code, _, error) = Run("generate", "--checkpoint", checkpoint, "--input", corrupt, "--output", Path.Combine(folder, "out.png"));
+        var (code, _, error) = SampleApp.Run("generate", "--checkpoint", checkpoint, "--input", corrupt, "--output", Path.Combine(folder, "out.png"));
         Assert.Equal(1, code);
         Assert.Contains(corrupt, error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "out.png")));
@@ -56,7 +53,7 @@ public class SampleCliTests
         }
 
         string outputs = Path.Combine(folder, "out");
-        var (code, output, error) = Run("generate", "--checkpoint", checkpoint, "--input", inputs, "--output", outputs);
+        var (code, output, error) = SampleApp.Run("generate", "--checkpoint", checkpoint, "--input", inputs, "--output", outputs);
         Assert.True(code == 0, error);
         Assert.Contains("2 partners written", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outputs, "face1.partner.png")));
@@ -65,16 +62,16 @@ public class SampleCliTests
     [Fact]
     public void UnknownOptionsAndCommandsAreUsageErrors()
     {
-        Assert.Equal(2, Run("demo", "--stepz", "3").Code);
-        Assert.Equal(2, Run("frobnicate").Code);
-        Assert.Equal(2, Run("train").Code);
+        Assert.Equal(2, SampleApp.Run("demo", "--stepz", "3").Code);
+        Assert.Equal(2, SampleApp.Run("frobnicate").Code);
+        Assert.Equal(2, SampleApp.Run("train").Code);
     }
 
     [Fact]
     public void TrainOnAMissingFolderPrintsThePathAndExitsNonZero()
     {
         string missing = Path.Combine(TestData.NewFolder(), "no-couples");
-        var (code, _, error) = Run("train", "--data", missing);
+        var (code, _, error) = SampleApp.Run("train", "--data", missing);
         Assert.Equal(1, code);
         Assert.Contains(missing, error, StringComparison.Ordinal);
     }
@@ -95,7 +92,7 @@ public class SampleCliTests
         }
 
         string output = Path.Combine(folder, "run");
-        var (code, stdout, error) = Run("train", "--data", data, "--out", output, "--image-size", "64", "--filters", "8", "--steps", "4", "--sheet-every", "2", "--hold-out", "2");
+        var (code, stdout, error) = SampleApp.Run("train", "--data", data, "--out", output, "--image-size", "64", "--filters", "8", "--steps", "4", "--sheet-every", "2", "--hold-out", "2");
         Assert.True(code == 0, error);
         Assert.True(File.Exists(Path.Combine(output, "progress", "step-000002.png")), stdout);
         Assert.True(File.Exists(Path.Combine(output, "progress", "step-000004.png")), stdout);
@@ -103,21 +100,5 @@ public class SampleCliTests
         Assert.True(sheet.Width >= 3 * 64, "three columns: input | generated | real");
         Assert.True(File.Exists(Path.Combine(output, "couplegen.ckpt")));
         Assert.True(File.Exists(Path.Combine(output, "quality.md")));
-    }
-
-    private static (int Code, string Output, string Error) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Demo);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the sample app did not finish");
-        return (process.ExitCode, output.Result, error.Result);
     }
 }
