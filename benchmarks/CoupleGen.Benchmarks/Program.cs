@@ -35,13 +35,22 @@ if (args.Length == 2 && args[0] == "--soak")
     return;
 }
 
-// --peak-rss BATCH PRECISION runs 20 batches of unet_256 generation and prints the process's peak RSS (VmHWM).
+// --peak-rss BATCH PRECISION loads a unet_256 from a .pth file the way apps do, runs 20 batches and prints RSS
+// (VmRSS) and peak RSS (VmHWM) after each stage.
 if (args.Length == 3 && args[0] == "--peak-rss")
 {
     int batch = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     var precision = Enum.Parse<CoupleGen.Generation.InferencePrecision>(args[2], ignoreCase: true);
-    using var model = new UnetGenerator();
-    using var partnerGenerator = new CoupleGen.Generation.PartnerGenerator(model, 256, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, MaxBatchSize = batch, Precision = precision });
+    string weights = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"couplegen-peak-rss-{Environment.ProcessId}.pth");
+    using (var model = new UnetGenerator())
+    {
+        Pix2PixWeights.ExportGenerator(model, weights);
+    }
+
+    Memory("model exported");
+    using var partnerGenerator = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(weights, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, MaxBatchSize = batch, Precision = precision });
+    System.IO.File.Delete(weights);
+    Memory("generator ready");
     var dataset = new CoupleGen.Data.SyntheticCoupleDataset(batch, 256);
     var faces = System.Linq.Enumerable.Range(0, batch).Select(i => (SixLabors.ImageSharp.Image)dataset.GetPair(i).A).ToList();
     for (int i = 0; i < 20; i++)
@@ -50,8 +59,14 @@ if (args.Length == 3 && args[0] == "--peak-rss")
         {
             partner.Dispose();
         }
+
+        if (i == 0)
+        {
+            Memory("first batch");
+        }
     }
 
+    Memory("20 batches");
     string peak = System.IO.File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal));
     Console.WriteLine($"batch {batch}, {precision}: {peak.Replace("\t", " ", StringComparison.Ordinal)}");
     return;
@@ -98,3 +113,10 @@ if (args.Length == 2 && args[0] == "--face-timing")
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CoupleGen.Benchmarks.GeneratorBenchmarks).Assembly).Run(args);
+
+static void Memory(string stage)
+{
+    var status = System.IO.File.ReadAllLines("/proc/self/status");
+    string Field(string name) => status.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim();
+    Console.WriteLine($"{stage,-16} VmRSS {Field("VmRSS"),12}  VmHWM {Field("VmHWM"),12}  anonymous {Field("RssAnon"),12}  files {Field("RssFile"),12}  managed heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024,8} kB");
+}

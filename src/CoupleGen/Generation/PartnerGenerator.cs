@@ -337,6 +337,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
             parameter.requires_grad = false;
         }
 
+        _ = CoupleGenRuntime.ReleaseFreedMemory();
         logger ??= NullLogger.Instance;
         if (logger.IsEnabled(LogLevel.Information))
         {

@@ -78,6 +78,14 @@ public static class CoupleGenRuntime
         }
     }
 
+    /// <summary>
+    /// Returns the heap's free pages to the OS once, after a one-off burst of frees (a model's FP32
+    /// weights replaced by bfloat16 copies, a loaded state dict): the tuning keeps freed memory for
+    /// reuse, which is right for per-call activations but would keep that burst resident for good.
+    /// </summary>
+    /// <returns>Whether any memory went back to the OS.</returns>
+    internal static bool ReleaseFreedMemory() => MallocTuned && Glibc.malloc_trim(0) == 1;
+
     /// <summary>Initializes the runtime and returns <paramref name="name"/>: lets module constructors do it before TorchSharp's base constructor calls into libtorch.</summary>
     internal static string InitializedName(string name)
     {
@@ -174,5 +182,8 @@ public static class CoupleGenRuntime
     {
         [DllImport("libc.so.6", CallingConvention = CallingConvention.Cdecl)]
         internal static extern int mallopt(int param, int value);
+
+        [DllImport("libc.so.6", CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int malloc_trim(nuint pad);
     }
 }

@@ -54,7 +54,7 @@ public static class ModuleWeights
             {
                 problems.Add($"'{key}' is [{string.Join(", ", value.shape)}], the module needs [{string.Join(", ", tensor.shape)}]");
             }
-            else if (value.is_floating_point() && !torch.isfinite(value).all().item<bool>())
+            else if (value.is_floating_point() && !AllFinite(value))
             {
                 problems.Add($"'{key}' holds NaN or infinite values");
             }
@@ -79,5 +79,12 @@ public static class ModuleWeights
                 tensor.copy_(value);
             }
         }
+    }
+
+    private static bool AllFinite(Tensor value)
+    {
+        // The check's masks are as large as the weights themselves: free them now, not at the next GC.
+        using var scope = torch.NewDisposeScope();
+        return torch.isfinite(value).all().item<bool>();
     }
 }

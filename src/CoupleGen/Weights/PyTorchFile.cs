@@ -124,14 +124,12 @@ internal static class PyTorchFile
                 }
 
                 long bytes = checked(count * TensorMaterializer.ElementSize(storage.DType));
-                if (bytes > int.MaxValue || (file.CanSeek && bytes > file.Length - file.Position))
+                if (file.CanSeek && bytes > file.Length - file.Position)
                 {
                     throw new InvalidDataException($"storage '{key}' needs {bytes} bytes, more than the rest of the file (truncated).");
                 }
 
-                var data = new byte[bytes];
-                IO.StreamReading.ReadFully(file, data, $"storage '{key}'");
-                storages[key] = TensorMaterializer.Storage(storage.DType, count, data, key);
+                storages[key] = TensorMaterializer.Storage(storage.DType, count, file, key);
             }
 
             return Collect(root, storages);
@@ -161,13 +159,11 @@ internal static class PyTorchFile
             throw new InvalidDataException($"storage '{storage.Key}' has {entry.Length} bytes; its header says {expected}.");
         }
 
-        var data = new byte[expected];
         using (Stream stream = entry.Open())
         {
-            IO.StreamReading.ReadFully(stream, data, $"storage '{storage.Key}'");
+            storages[storage.Key] = TensorMaterializer.Storage(storage.DType, storage.Count, stream, storage.Key);
         }
 
-        storages[storage.Key] = TensorMaterializer.Storage(storage.DType, storage.Count, data, storage.Key);
         return storage;
     }
 

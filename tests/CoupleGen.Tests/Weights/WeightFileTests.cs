@@ -36,6 +36,35 @@ public class WeightFileTests
         }
     }
 
+    [Theory]
+    [InlineData("views.pth")]
+    [InlineData("views_legacy.pth")]
+    public void TensorsSharingOneStorageKeepTheirOwnValues(string file)
+    {
+        using var grid = torch.arange(24, dtype: ScalarType.Float32).reshape(4, 6);
+        using var weights = WeightFile.Load(Fixtures.PathOf(file));
+
+        // Read after loading, when the reader has disposed its storages: shared memory must outlive them.
+        Assert.True(weights["whole"].equal(grid).all().item<bool>());
+        using var row = grid.select(0, 1);
+        Assert.True(weights["row"].equal(row).all().item<bool>());
+        using var column = grid.select(1, 2);
+        Assert.True(weights["column"].equal(column).all().item<bool>());
+        using var transposed = grid.t();
+        Assert.True(weights["transposed"].equal(transposed).all().item<bool>());
+        Assert.Equal(7L, weights["steps"].item<long>());
+    }
+
+    [Fact]
+    public void LoadingIntoAModuleLeavesNoTemporaryTensors()
+    {
+        using var weights = WeightFile.Load(Fixtures.PathOf("tiny_unet_batch.pth"));
+        using var generator = Pix2PixWeights.LoadGenerator(Fixtures.PathOf("tiny_unet_batch.pth"));
+        using var scope = torch.NewDisposeScope();
+        ModuleWeights.Load(generator, weights);
+        Assert.Equal(0, scope.DisposablesCount);
+    }
+
     [Fact]
     public void NumpyArraysAreRead()
     {

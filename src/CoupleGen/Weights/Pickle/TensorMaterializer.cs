@@ -32,22 +32,31 @@ internal static class TensorMaterializer
         _ => 1,
     };
 
-    /// <summary>Builds a flat tensor over a storage's raw little-endian bytes.</summary>
-    public static Tensor Storage(PickleDType dtype, long count, byte[] bytes, string key)
+    /// <summary>Reads a storage's raw little-endian bytes from <paramref name="stream"/> straight into a flat tensor (no managed copy).</summary>
+    /// <exception cref="InvalidDataException">The stream ends before the storage does.</exception>
+    public static Tensor Storage(PickleDType dtype, long count, Stream stream, string key)
     {
-        long expected = checked(count * ElementSize(dtype));
-        if (bytes.LongLength < expected)
+        long bytes = checked(count * ElementSize(dtype));
+        if (bytes > int.MaxValue)
         {
-            throw new InvalidDataException($"storage '{key}' holds {bytes.LongLength} bytes, its header says {expected} (truncated).");
+            throw new InvalidDataException($"storage '{key}' needs {bytes} bytes; CoupleGen reads storages of up to 2 GB.");
         }
 
         Tensor flat = torch.empty(count, ToScalarType(dtype));
-        if (expected > 0)
+        try
         {
-            bytes.AsSpan(0, (int)expected).CopyTo(flat.bytes);
-        }
+            if (bytes > 0)
+            {
+                IO.StreamReading.ReadFully(stream, flat.bytes, $"storage '{key}'");
+            }
 
-        return flat;
+            return flat;
+        }
+        catch
+        {
+            flat.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Copies the view <paramref name="view"/> out of its flat storage into a tensor of its own.</summary>
@@ -77,6 +86,14 @@ internal static class TensorMaterializer
         if (view.Offset < 0 || last >= storage.numel())
         {
             throw new InvalidDataException($"a tensor reaches element {last} of storage '{view.Storage.Key}', which has {storage.numel()}.");
+        }
+
+        // The usual case, a tensor that is its whole storage, shares the storage's memory (libtorch
+        // counts references, so disposing the storage tensor later frees nothing this view needs);
+        // anything else is copied out so no tensor pins a larger storage.
+        if (view.Offset == 0 && IsContiguous(view.Shape, view.Stride) && last == storage.numel() - 1)
+        {
+            return storage.view(view.Shape);
         }
 
         using Tensor strided = storage.as_strided(view.Shape, view.Stride, view.Offset);
@@ -132,7 +149,8 @@ internal static class TensorMaterializer
             }
         }
 
-        using Tensor flat = Storage(dtype, count, data, name);
+        using var bytes = new MemoryStream(data, writable: false);
+        using Tensor flat = Storage(dtype, count, bytes, name);
         if (!fortranOrder || shape.Length < 2)
         {
             return flat.reshape(shape).clone();
@@ -190,4 +208,20 @@ internal static class TensorMaterializer
     }
 
     private static string Join(string prefix, string key) => prefix.Length == 0 ? key : prefix + "." + key;
+
+    private static bool IsContiguous(long[] shape, long[] stride)
+    {
+        long expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (shape[i] != 1 && stride[i] != expected)
+            {
+                return false;
+            }
+
+            expected *= shape[i];
+        }
+
+        return true;
+    }
 }
