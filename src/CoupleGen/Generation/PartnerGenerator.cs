@@ -35,6 +35,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     private readonly PartnerGeneratorOptions options;
     private readonly Device device;
     private readonly Lazy<FaceFramer> framer;
+    private PrepackedConvolutions? prepacked;
     private bool disposed;
 
     /// <summary>Initializes a new instance of the <see cref="PartnerGenerator"/> class with a copy of an in-memory generator's weights.</summary>
@@ -73,6 +74,9 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <inheritdoc/>
     public int ImageSize { get; }
+
+    /// <summary>Gets how many convolutions run on prepacked oneDNN weights (bfloat16 on the CPU; 0 elsewhere).</summary>
+    internal int PrepackedLayers => prepacked?.PackedLayers ?? 0;
 
     /// <summary>Gets the number format the generator computes in (never <see cref="InferencePrecision.Auto"/>).</summary>
     public InferencePrecision Precision { get; private set; }
@@ -272,6 +276,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         disposed = true;
         generator.Dispose();
+        prepacked?.Dispose();
         if (framer.IsValueCreated)
         {
             framer.Value.Dispose();
@@ -337,12 +342,55 @@ public sealed class PartnerGenerator : IPartnerGenerator
             parameter.requires_grad = false;
         }
 
+        if (Precision == InferencePrecision.Bf16 && device.type == DeviceType.CPU && generator is UnetGenerator unet)
+        {
+            prepacked = Prepack(unet, logger ?? NullLogger.Instance);
+        }
+
         _ = CoupleGenRuntime.ReleaseFreedMemory();
         logger ??= NullLogger.Instance;
         if (logger.IsEnabled(LogLevel.Information))
         {
             Log.GeneratorReady(logger, ImageSize, device.ToString(), Precision.ToString(), source);
         }
+    }
+
+    /// <summary>
+    /// Prepacks the inner convolutions (see <see cref="PrepackedConvolutions"/>) and keeps them only if a
+    /// random batch gives the same partner both ways: the prepacked path relies on libtorch internals
+    /// that a different libtorch build or CPU may not have, and then the modules run as before.
+    /// </summary>
+    private PrepackedConvolutions? Prepack(UnetGenerator unet, ILogger logger)
+    {
+        PrepackedConvolutions? packed = null;
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = NewDisposeScope();
+            Tensor probe = BFloat16Inference.ToInput(torch.rand(1, unet.Options.InputChannels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One));
+            Tensor expected = unet.call(probe).to(ScalarType.Float32);
+            packed = PrepackedConvolutions.Apply(unet, ImageSize);
+            if (packed is null)
+            {
+                return null;
+            }
+
+            double difference = unet.call(probe).to(ScalarType.Float32).sub(expected).abs().max().item<float>();
+            if (difference <= PrepackedConvolutions.Tolerance)
+            {
+                return packed;
+            }
+
+            Log.PrepackingRejected(logger, $"its output differs from the modules' by {difference:G3}");
+        }
+        catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
+        {
+            Log.PrepackingRejected(logger, ex.Message);
+        }
+
+        PrepackedConvolutions.Remove(unet);
+        packed?.Dispose();
+        return null;
     }
 
     private Lazy<FaceFramer> NewFramer() =>

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,6 +16,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential model;
     private readonly bool outermost;
+    private Func<Tensor, Tensor>[]? kernels;
 
     public UnetSkipBlock(long outerChannels, long innerChannels, long inputChannels, UnetSkipBlock? inner, bool outermost, NormalizationKind normalization, bool useDropout)
         : base(nameof(UnetSkipBlock))
@@ -66,16 +69,41 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
     /// <summary>Gets a value indicating whether this is the outermost level (no concatenation).</summary>
     internal bool IsOutermost => outermost;
 
+    /// <summary>
+    /// Replaces how each layer is computed (inference only): one function per layer of <see cref="Children"/>,
+    /// e.g. a convolution with prepacked weights; the modules themselves stay as they are. <see langword="null"/> restores the modules.
+    /// </summary>
+    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels)
+    {
+        int count = model.children().Count();
+        if (layerKernels is not null && layerKernels.Length != count)
+        {
+            throw new ArgumentException($"Expected {count} layer functions, got {layerKernels.Length}.", nameof(layerKernels));
+        }
+
+        kernels = layerKernels;
+    }
+
     public override Tensor forward(Tensor input)
     {
         if (outermost)
         {
-            return model.call(input);
+            return RunLayers(input);
         }
 
         using var scope = NewDisposeScope();
-        Tensor inner = model.call(input);
+        Tensor inner = RunLayers(input);
         return torch.cat(new[] { input, inner }, 1).MoveToOuterDisposeScope();
+    }
+
+    private Tensor RunLayers(Tensor input)
+    {
+        if (kernels is null)
+        {
+            return model.call(input);
+        }
+
+        return kernels.Aggregate(input, (x, kernel) => kernel(x));
     }
 
     protected override void Dispose(bool disposing)

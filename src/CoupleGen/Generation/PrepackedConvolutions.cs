@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoupleGen.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Generation;
+
+/// <summary>
+/// Keeps the U-Net's inner convolution weights in oneDNN's own blocked layout, so they are not
+/// re-laid out on every call. At batch 1 the inner levels (512 channels, 16x16 pixels and less)
+/// do little arithmetic on large weights, and oneDNN's per-call weight reorder cost more than the
+/// convolutions. libtorch prepacks with <c>mkldnn_reorder_conv2d_weight</c> and runs with
+/// <c>mkldnn_convolution</c>; TorchSharp binds neither, so a TorchScript function reaches them.
+/// Transposed convolutions (stride 2, 4x4 kernel, padding 1) are run as one prepacked 2x2 convolution
+/// whose four output groups are the four output pixel phases, interleaved afterwards.
+/// Only tensors cross into TorchScript (sizes travel as a probe tensor): TorchSharp turns numbers into temporary native
+/// scalars that the GC may free during the call.
+/// </summary>
+internal sealed class PrepackedConvolutions : IDisposable
+{
+    /// <summary>
+    /// The largest difference (in [-1, 1] output units) allowed between the prepacked and the module path
+    /// on a check batch: both compute in bfloat16 and differ only in summation order (about 1/256 here).
+    /// </summary>
+    internal const double Tolerance = 1.0 / 32;
+
+    /// <summary>Down convolutions whose input is at most this many pixels wide are prepacked.</summary>
+    internal const int ConvolutionMaxInput = 16;
+
+    /// <summary>Transposed convolutions whose input is at most this many pixels wide are prepacked.</summary>
+    internal const int TransposedMaxInput = 8;
+
+    private const string Script = """
+        def pack_down(w: Tensor, probe: Tensor):
+            return torch.mkldnn_reorder_conv2d_weight(w.contiguous().to_mkldnn(), [1, 1], [2, 2], [1, 1], 1, probe.size())
+
+        def pack_up(w: Tensor, probe: Tensor):
+            return torch.mkldnn_reorder_conv2d_weight(w.contiguous().to_mkldnn(), [0, 0], [1, 1], [1, 1], 1, probe.size())
+
+        def down(x: Tensor, w: Tensor, b: Optional[Tensor]):
+            y = torch.mkldnn_convolution(x, w, b, [1, 1], [2, 2], [1, 1], 1)
+            return y.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+
+        def up(x: Tensor, w: Tensor, b: Optional[Tensor]):
+            channels = w.size(0) // 4
+            y = torch.mkldnn_convolution(torch.constant_pad_nd(x, [1, 1, 1, 1], 0.0), w, b, [0, 0], [1, 1], [1, 1], 1).permute(0, 2, 3, 1)
+            n = y.size(0)
+            h = y.size(1) - 1
+            w2 = y.size(2) - 1
+            out = torch.empty([n, h, 2, w2, 2, channels], dtype=y.dtype)
+            out[:, :, 0, :, 0, :] = y[:, 0:h, 0:w2, 0:channels]
+            out[:, :, 0, :, 1, :] = y[:, 0:h, 1:w2 + 1, channels:2 * channels]
+            out[:, :, 1, :, 0, :] = y[:, 1:h + 1, 0:w2, 2 * channels:3 * channels]
+            out[:, :, 1, :, 1, :] = y[:, 1:h + 1, 1:w2 + 1, 3 * channels:4 * channels]
+            return out.view([n, 2 * h, 2 * w2, channels]).permute(0, 3, 1, 2)
+        """;
+
+    // Transposed-convolution taps per output phase, in the order the 2x2 window meets them: an even
+    // output row 2i takes input rows i-1 and i through kernel rows 3 and 1, an odd row 2i+1 takes
+    // rows i and i+1 through kernel rows 2 and 0.
+    private static readonly long[][] PhaseTaps = { new long[] { 3, 1 }, new long[] { 2, 0 } };
+
+    // TorchScript wants the source to end with a newline; the raw literal drops its last one.
+    private static readonly Lazy<jit.CompilationUnit> Functions = new(() => jit.compile(Script + "\n"));
+
+    private readonly List<Tensor> owned = new();
+
+    private PrepackedConvolutions()
+    {
+    }
+
+    /// <summary>Gets how many convolutions run on prepacked weights.</summary>
+    public int PackedLayers { get; private set; }
+
+    /// <summary>
+    /// Prepacks the eligible convolutions of a bfloat16 channels-last generator on the CPU and routes its
+    /// levels through them. Returns <see langword="null"/> (generator untouched) when nothing is eligible.
+    /// </summary>
+    public static PrepackedConvolutions? Apply(UnetGenerator generator, int imageSize)
+    {
+        var packed = new PrepackedConvolutions();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            var plans = new List<(UnetSkipBlock Block, Func<Tensor, Tensor>[] Kernels)>();
+            UnetSkipBlock? block = generator.Outermost;
+            int size = imageSize;
+            while (block is not null)
+            {
+                var layers = block.Children.ToList();
+                var kernels = new Func<Tensor, Tensor>[layers.Count];
+                UnetSkipBlock? inner = null;
+                for (int i = 0; i < layers.Count; i++)
+                {
+                    kernels[i] = layers[i] switch
+                    {
+                        Conv2d convolution when size <= ConvolutionMaxInput && convolution.weight!.shape[0] % 16 == 0 => packed.Down(convolution, size),
+                        ConvTranspose2d transposed when size / 2 <= TransposedMaxInput && transposed.weight!.shape[1] % 4 == 0 => packed.Up(transposed, size / 2),
+                        nn.Module<Tensor, Tensor> module => module.call,
+                        _ => throw new InvalidOperationException($"Unexpected layer {layers[i].GetName()}."),
+                    };
+                    inner ??= layers[i] as UnetSkipBlock;
+                }
+
+                plans.Add((block, kernels));
+                block = inner;
+                size /= 2;
+            }
+
+            if (packed.PackedLayers == 0)
+            {
+                packed.Dispose();
+                return null;
+            }
+
+            foreach (var (level, kernels) in plans)
+            {
+                level.UseKernels(kernels);
+            }
+
+            return packed;
+        }
+        catch
+        {
+            packed.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Routes every level back through its modules (after a failed check).</summary>
+    public static void Remove(UnetGenerator generator)
+    {
+        for (UnetSkipBlock? block = generator.Outermost; block is not null; block = block.Children.OfType<UnetSkipBlock>().FirstOrDefault())
+        {
+            block.UseKernels(null);
+        }
+    }
+
+    public void Dispose()
+    {
+        owned.ForEach(tensor => tensor.Dispose());
+        owned.Clear();
+    }
+
+    private Func<Tensor, Tensor> Down(Conv2d convolution, int inputSize)
+    {
+        Tensor weights;
+        using (Tensor probe = torch.empty(1, convolution.weight!.shape[1], inputSize, inputSize, convolution.weight!.dtype))
+        {
+            weights = Keep(Functions.Value.invoke<Tensor>("pack_down", convolution.weight!, probe));
+        }
+
+        Tensor? bias = convolution.bias is { } b ? Keep(b.detach()) : null;
+        PackedLayers++;
+        return x => Functions.Value.invoke<Tensor>("down", x, weights, bias!);
+    }
+
+    private Func<Tensor, Tensor> Up(ConvTranspose2d transposed, int inputSize)
+    {
+        // PyTorch stores transposed weights [in, out, kH, kW]; each phase is an ordinary [out, in, 2, 2] kernel.
+        Tensor source = transposed.weight!;
+        Tensor weights;
+        using (var scope = NewDisposeScope())
+        {
+            var phases = new List<Tensor>();
+            foreach (long[] rows in PhaseTaps)
+            {
+                using Tensor rowIndex = torch.tensor(rows);
+                foreach (long[] columns in PhaseTaps)
+                {
+                    using Tensor columnIndex = torch.tensor(columns);
+                    phases.Add(source.index_select(2, rowIndex).index_select(3, columnIndex).permute(1, 0, 2, 3));
+                }
+            }
+
+            Tensor stacked = torch.cat(phases, 0);
+            Tensor probe = torch.empty(1, source.shape[0], inputSize + 2, inputSize + 2, source.dtype);
+            weights = Functions.Value.invoke<Tensor>("pack_up", stacked, probe).MoveToOuterDisposeScope();
+        }
+
+        Keep(weights);
+        Tensor? bias = transposed.bias is { } b ? Keep(b.detach().repeat(4)) : null;
+        PackedLayers++;
+        return x => Functions.Value.invoke<Tensor>("up", x, weights, bias!);
+    }
+
+    private Tensor Keep(Tensor tensor)
+    {
+        tensor.DetachFromDisposeScope();
+        owned.Add(tensor);
+        return tensor;
+    }
+}

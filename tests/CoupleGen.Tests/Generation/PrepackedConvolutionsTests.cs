@@ -1,0 +1,99 @@
+using System;
+using System.Linq;
+using CoupleGen.Data;
+using CoupleGen.Generation;
+using CoupleGen.Models;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Tests.Generation;
+
+public class PrepackedConvolutionsTests
+{
+    // 16 filters at 64x64: the inner levels have 128 channels, so their convolutions are eligible.
+    private static UnetGenerator NewGenerator()
+    {
+        torch.manual_seed(3);
+        return new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 16 });
+    }
+
+    [Fact]
+    public void PrepackedLevelsGiveTheModulesOutput()
+    {
+        using var generator = NewGenerator();
+        generator.eval();
+        BFloat16Inference.Convert(generator);
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = BFloat16Inference.ToInput(torch.rand(2, 3, 64, 64).mul_(2).sub_(1));
+        Tensor expected = generator.call(input).to(ScalarType.Float32);
+
+        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        Assert.NotNull(packed);
+
+        // Down convolutions at 16, 8, 4 and 2 pixels, transposed ones at 1, 2, 4 and 8.
+        Assert.Equal(8, packed!.PackedLayers);
+        Tensor actual = generator.call(input).to(ScalarType.Float32);
+        Assert.Equal(expected.shape, actual.shape);
+        double difference = actual.sub(expected).abs().max().item<float>();
+        Assert.InRange(difference, 0, PrepackedConvolutions.Tolerance);
+
+        PrepackedConvolutions.Remove(generator);
+        Tensor restored = generator.call(input).to(ScalarType.Float32);
+        Assert.True(restored.equal(expected).all().item<bool>(), "the modules run again after Remove");
+    }
+
+    [Fact]
+    public void TransposedConvolutionPhasesEqualConvTranspose2d()
+    {
+        // One level, compared in FP32 against libtorch's own transposed convolution.
+        using var generator = NewGenerator();
+        generator.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = torch.rand(1, 3, 64, 64).mul_(2).sub_(1);
+        Tensor expected = generator.call(input);
+        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        Assert.NotNull(packed);
+        Tensor actual = generator.call(input);
+        Assert.True(actual.sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
+    }
+
+    [Fact]
+    public void PartnerGeneratorUsesThemInBf16AndLeavesNoLiveTensors()
+    {
+        using var generator = NewGenerator();
+        using var partner = new PartnerGenerator(generator, 64, new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Bf16 });
+        using var fp32 = new PartnerGenerator(generator, 64, new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Fp32 });
+        Assert.Equal(0, fp32.PrepackedLayers);
+        if (CoupleGen.Native.CpuFeatures.HasNativeBFloat16)
+        {
+            Assert.Equal(8, partner.PrepackedLayers);
+        }
+
+        using var pair = new SyntheticCoupleDataset(1, 64).GetPair(0);
+        partner.Generate(pair.A).Dispose();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 20; i++)
+        {
+            using var image = partner.Generate(pair.A);
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        using var reduced = partner.Generate(pair.A);
+        using var full = fp32.Generate(pair.A);
+        int worst = 0;
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                Rgb24 a = reduced[x, y], b = full[x, y];
+                worst = Math.Max(worst, Math.Max(Math.Abs(a.R - b.R), Math.Max(Math.Abs(a.G - b.G), Math.Abs(a.B - b.B))));
+            }
+        }
+
+        Assert.True(worst <= 8, $"prepacked bf16 within 8 levels of FP32 (max {worst})");
+    }
+}
