@@ -204,7 +204,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
         using Image<Rgb24> image = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
         using Image<Rgb24> partner = GenerateNamed(image, inputPath);
-        ImageFiles.Save(partner, outputPath);
+        ImageFiles.Save(partner, outputPath, options.PngCompression);
     }
 
     /// <summary>
@@ -260,10 +260,10 @@ public sealed class PartnerGenerator : IPartnerGenerator
         using PortraitResult result = GeneratePortrait(inputPath);
         if (framedInputPath is not null)
         {
-            ImageFiles.Save(result.FramedInput, framedInputPath);
+            ImageFiles.Save(result.FramedInput, framedInputPath, options.PngCompression);
         }
 
-        ImageFiles.Save(result.Partner, partnerPath);
+        ImageFiles.Save(result.Partner, partnerPath, options.PngCompression);
     }
 
     /// <inheritdoc/>
