@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using CoupleGen.Generation;
 using CoupleGen.Models;
 using CoupleGen.Models.Vgg;
 using TorchSharp;
@@ -19,17 +20,33 @@ public sealed class PerceptualLoss : IDisposable
 {
     private readonly double[] tapWeights;
     private readonly bool ownsFeatures;
+    private readonly InferencePrecision requestedPrecision;
+    private readonly object gate = new();
+    private InferencePrecision? precision;
 
     /// <summary>Initializes a new instance of the <see cref="PerceptualLoss"/> class.</summary>
     /// <param name="features">A network with real weights, e.g. from <see cref="VggFeatures.FromWeights"/> or <see cref="Models.ResNet.ResNetFeatures.FromWeights"/>.</param>
     /// <param name="distance">How feature maps are compared. Default: mean squared error.</param>
     /// <param name="tapWeights">One weight per tap of <paramref name="features"/>; <see langword="null"/> for 1 each.</param>
     /// <exception cref="ArgumentException">The weights do not match the taps.</exception>
-    public PerceptualLoss(FeatureExtractor features, PerceptualDistance distance = PerceptualDistance.MeanSquaredError, IReadOnlyList<double>? tapWeights = null)
+    /// <param name="precision">
+    /// The number format the frozen network computes in. <see cref="InferencePrecision.Auto"/> (default) uses
+    /// bfloat16 with channels-last weights when the images are on a CPU with native bfloat16 (AVX512-BF16 or
+    /// AMX), which halves its forward and backward time; the network is then converted in place on first use,
+    /// and the distances are still summed in FP32.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
+    public PerceptualLoss(FeatureExtractor features, PerceptualDistance distance = PerceptualDistance.MeanSquaredError, IReadOnlyList<double>? tapWeights = null, InferencePrecision precision = InferencePrecision.Auto)
     {
         ArgumentNullException.ThrowIfNull(features);
+        if (!Enum.IsDefined(precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Use Auto, Fp32 or Bf16.");
+        }
+
         Features = features;
         Distance = distance;
+        requestedPrecision = precision;
         int taps = features.Taps.Count;
         this.tapWeights = tapWeights is null ? Array.ConvertAll(new double[taps], _ => 1.0) : new List<double>(tapWeights).ToArray();
         if (this.tapWeights.Length != taps)
@@ -71,6 +88,12 @@ public sealed class PerceptualLoss : IDisposable
     /// <summary>Gets how feature maps are compared.</summary>
     public PerceptualDistance Distance { get; }
 
+    /// <summary>
+    /// Gets the number format the network computes in: the one asked for until the first
+    /// <see cref="Compute"/>, which resolves <see cref="InferencePrecision.Auto"/> from the images' device.
+    /// </summary>
+    public InferencePrecision Precision => precision ?? requestedPrecision;
+
     /// <summary>Computes the loss of <paramref name="generated"/> against <paramref name="target"/>, both [N, 3, H, W] in the network's input range.</summary>
     /// <param name="generated">The generator's output; gradients flow back into it.</param>
     /// <param name="target">The real images.</param>
@@ -80,13 +103,20 @@ public sealed class PerceptualLoss : IDisposable
         ArgumentNullException.ThrowIfNull(generated);
         ArgumentNullException.ThrowIfNull(target);
         using var scope = NewDisposeScope();
+        bool reduced = Prepare(generated.device) == InferencePrecision.Bf16;
         Tensor[] real;
         using (torch.no_grad())
         {
-            real = Features.call(target);
+            real = Features.call(reduced ? BFloat16Inference.ToInput(target) : target);
         }
 
-        Tensor[] fake = Features.call(generated);
+        Tensor[] fake = Features.call(reduced ? BFloat16Inference.ToInput(generated) : generated);
+        if (reduced)
+        {
+            real = Array.ConvertAll(real, map => map.to(ScalarType.Float32));
+            fake = Array.ConvertAll(fake, map => map.to(ScalarType.Float32));
+        }
+
         if (Distance == PerceptualDistance.CoupleGenerator)
         {
             Tensor difference = Sum(real).sub(Sum(fake));
@@ -103,6 +133,30 @@ public sealed class PerceptualLoss : IDisposable
         }
 
         return total.MoveToOuterDisposeScope();
+    }
+
+    private InferencePrecision Prepare(Device device)
+    {
+        lock (gate)
+        {
+            if (precision is { } known)
+            {
+                return known;
+            }
+
+            InferencePrecision resolved = requestedPrecision switch
+            {
+                InferencePrecision.Auto => device.type == DeviceType.CPU && CpuFeatures.HasNativeBFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32,
+                InferencePrecision other => other,
+            };
+            if (resolved == InferencePrecision.Bf16)
+            {
+                BFloat16Inference.Convert(Features);
+            }
+
+            precision = resolved;
+            return resolved;
+        }
     }
 
     /// <summary>Disposes the feature network if this loss created it.</summary>

@@ -84,8 +84,9 @@ public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
             unit = unit.flip(1);
         }
 
-        Tensor m = torch.tensor(mean, new long[] { 1, 3, 1, 1 }, device: images.device);
-        Tensor s = torch.tensor(scale, new long[] { 1, 3, 1, 1 }, device: images.device);
+        // In the images' own type, so a bfloat16 network gets bfloat16 inputs.
+        Tensor m = torch.tensor(mean, new long[] { 1, 3, 1, 1 }, device: images.device).to(images.dtype);
+        Tensor s = torch.tensor(scale, new long[] { 1, 3, 1, 1 }, device: images.device).to(images.dtype);
         return unit.sub(m).div(s).MoveToOuterDisposeScope();
     }
 

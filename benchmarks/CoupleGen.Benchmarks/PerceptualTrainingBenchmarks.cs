@@ -1,0 +1,72 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using CoupleGen.Data;
+using CoupleGen.Generation;
+using CoupleGen.Imaging;
+using CoupleGen.Losses;
+using CoupleGen.Models.Vgg;
+using CoupleGen.Training;
+using TorchSharp;
+
+namespace CoupleGen.Benchmarks;
+
+/// <summary>
+/// One pix2pix training step (G + D, Adam, batch 1, 256x256) without a perceptual loss (the baseline) and
+/// with a VGG16 relu1_2-relu4_3 perceptual loss whose network computes in FP32 or bfloat16 (random VGG
+/// weights: speed does not depend on them).
+/// </summary>
+[Config(typeof(Config))]
+public class PerceptualTrainingBenchmarks
+{
+    private static readonly string[] Taps = { "relu1_2", "relu2_2", "relu3_3", "relu4_3" };
+    private Pix2PixTrainer trainer = null!;
+    private VggFeatures? vgg;
+    private torch.Tensor input = null!;
+    private torch.Tensor target = null!;
+
+    [Params("none", "vgg16 Fp32", "vgg16 Bf16")]
+    public string Perceptual { get; set; } = "none";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var options = new Pix2PixOptions { Seed = 1, Device = torch.CPU };
+        if (Perceptual == "none")
+        {
+            trainer = new Pix2PixTrainer(options);
+        }
+        else
+        {
+            vgg = new VggFeatures(new VggFeatureOptions { Taps = Taps });
+            var precision = Perceptual.EndsWith("Bf16", System.StringComparison.Ordinal) ? InferencePrecision.Bf16 : InferencePrecision.Fp32;
+            trainer = new Pix2PixTrainer(options with { PerceptualWeight = 1.0 }, new PerceptualLoss(vgg, precision: precision));
+        }
+
+        using var pair = new SyntheticCoupleDataset(1, 256).GetPair(0);
+        input = ImageTensor.ToTensor(pair.A).unsqueeze(0);
+        target = ImageTensor.ToTensor(pair.B).unsqueeze(0);
+        trainer.TrainStep(input, target);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        trainer.Dispose();
+        vgg?.Dispose();
+        input.Dispose();
+        target.Dispose();
+    }
+
+    [Benchmark]
+    public double TrainStep() => trainer.TrainStep(input, target).GeneratorL1;
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
+            AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+        }
+    }
+}
