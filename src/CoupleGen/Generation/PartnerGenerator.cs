@@ -75,7 +75,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     /// <inheritdoc/>
     public int ImageSize { get; }
 
-    /// <summary>Gets how many convolutions run on prepacked oneDNN weights (bfloat16 on the CPU; 0 elsewhere).</summary>
+    /// <summary>Gets how many convolutions run on prepacked oneDNN weights (on the CPU; 0 on other devices or if the load-time check failed).</summary>
     internal int PrepackedLayers => prepacked?.PackedLayers ?? 0;
 
     /// <summary>Gets the number format the generator computes in (never <see cref="InferencePrecision.Auto"/>).</summary>
@@ -342,7 +342,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
             parameter.requires_grad = false;
         }
 
-        if (Precision == InferencePrecision.Bf16 && device.type == DeviceType.CPU && generator is UnetGenerator unet)
+        if (device.type == DeviceType.CPU && generator is UnetGenerator unet)
         {
             prepacked = Prepack(unet, logger ?? NullLogger.Instance);
         }
@@ -367,7 +367,12 @@ public sealed class PartnerGenerator : IPartnerGenerator
         {
             using var noGrad = torch.no_grad();
             using var scope = NewDisposeScope();
-            Tensor probe = BFloat16Inference.ToInput(torch.rand(1, unet.Options.InputChannels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One));
+            Tensor probe = torch.rand(1, unet.Options.InputChannels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One);
+            if (Precision == InferencePrecision.Bf16)
+            {
+                probe = BFloat16Inference.ToInput(probe);
+            }
+
             Tensor expected = unet.call(probe).to(ScalarType.Float32);
             packed = PrepackedConvolutions.Apply(unet, ImageSize);
             if (packed is null)

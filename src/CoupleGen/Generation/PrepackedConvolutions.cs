@@ -10,7 +10,7 @@ namespace CoupleGen.Generation;
 
 /// <summary>
 /// Keeps the U-Net's inner convolution weights in oneDNN's own blocked layout, so they are not
-/// re-laid out on every call. At batch 1 the inner levels (512 channels, 16x16 pixels and less)
+/// re-laid out on every call (bfloat16 channels-last or FP32 models on the CPU). At batch 1 the inner levels (512 channels, few pixels)
 /// do little arithmetic on large weights, and oneDNN's per-call weight reorder cost more than the
 /// convolutions. libtorch prepacks with <c>mkldnn_reorder_conv2d_weight</c> and runs with
 /// <c>mkldnn_convolution</c>; TorchSharp binds neither, so a TorchScript function reaches them.
@@ -27,11 +27,13 @@ internal sealed class PrepackedConvolutions : IDisposable
     /// </summary>
     internal const double Tolerance = 1.0 / 32;
 
-    /// <summary>Down convolutions whose input is at most this many pixels wide are prepacked.</summary>
-    internal const int ConvolutionMaxInput = 16;
-
-    /// <summary>Transposed convolutions whose input is at most this many pixels wide are prepacked.</summary>
-    internal const int TransposedMaxInput = 8;
+    /// <summary>
+    /// Gets the widest input (pixels) of a prepacked down convolution and of a prepacked transposed one, by
+    /// weight type. Chosen on the idle 2-core Zen 5 machine (docs/performance.md): wider levels have large
+    /// activations and small weights, where prepacking stops paying (and at batch 8 costs time).
+    /// </summary>
+    internal static (int Convolution, int Transposed) MaxInput(ScalarType weights) =>
+        weights == ScalarType.BFloat16 ? (16, 8) : (64, 32);
 
     private const string Script = """
         def pack_down(w: Tensor, probe: Tensor):
@@ -87,6 +89,7 @@ internal sealed class PrepackedConvolutions : IDisposable
             using var noGrad = torch.no_grad();
             var plans = new List<(UnetSkipBlock Block, Func<Tensor, Tensor>[] Kernels)>();
             UnetSkipBlock? block = generator.Outermost;
+            var (convolutionMax, transposedMax) = MaxInput(generator.parameters().First().dtype);
             int size = imageSize;
             while (block is not null)
             {
@@ -97,8 +100,8 @@ internal sealed class PrepackedConvolutions : IDisposable
                 {
                     kernels[i] = layers[i] switch
                     {
-                        Conv2d convolution when size <= ConvolutionMaxInput && convolution.weight!.shape[0] % 16 == 0 => packed.Down(convolution, size),
-                        ConvTranspose2d transposed when size / 2 <= TransposedMaxInput && transposed.weight!.shape[1] % 4 == 0 => packed.Up(transposed, size / 2),
+                        Conv2d convolution when size <= convolutionMax && convolution.weight!.shape[0] % 16 == 0 => packed.Down(convolution, size),
+                        ConvTranspose2d transposed when size / 2 <= transposedMax && transposed.weight!.shape[1] % 4 == 0 => packed.Up(transposed, size / 2),
                         nn.Module<Tensor, Tensor> module => module.call,
                         _ => throw new InvalidOperationException($"Unexpected layer {layers[i].GetName()}."),
                     };

@@ -57,17 +57,21 @@ public class PrepackedConvolutionsTests
         Tensor expected = generator.call(input);
         using var packed = PrepackedConvolutions.Apply(generator, 64);
         Assert.NotNull(packed);
+
+        // FP32 packs wider levels: down convolutions from 64 pixels, transposed ones up to 32 except the
+        // outermost (3 output channels, which libtorch's prepacked path gets wrong).
+        Assert.Equal(11, packed!.PackedLayers);
         Tensor actual = generator.call(input);
         Assert.True(actual.sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
     }
 
     [Fact]
-    public void PartnerGeneratorUsesThemInBf16AndLeavesNoLiveTensors()
+    public void PartnerGeneratorUsesThemInBothPrecisionsAndLeavesNoLiveTensors()
     {
         using var generator = NewGenerator();
         using var partner = new PartnerGenerator(generator, 64, new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Bf16 });
         using var fp32 = new PartnerGenerator(generator, 64, new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Fp32 });
-        Assert.Equal(0, fp32.PrepackedLayers);
+        Assert.Equal(11, fp32.PrepackedLayers);
         if (CoupleGen.Native.CpuFeatures.HasNativeBFloat16)
         {
             Assert.Equal(8, partner.PrepackedLayers);
