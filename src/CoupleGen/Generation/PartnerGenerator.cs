@@ -383,6 +383,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
             double difference = unet.call(probe).to(ScalarType.Float32).sub(expected).abs().max().item<float>();
             if (difference <= PrepackedConvolutions.Tolerance)
             {
+                packed.ReleaseModuleWeights();
                 return packed;
             }
 

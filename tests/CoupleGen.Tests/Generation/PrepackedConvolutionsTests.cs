@@ -46,6 +46,25 @@ public class PrepackedConvolutionsTests
     }
 
     [Fact]
+    public void ReleasingTheModulesWeightsKeepsTheOutputAndFreesThem()
+    {
+        using var generator = NewGenerator();
+        generator.eval();
+        BFloat16Inference.Convert(generator);
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = BFloat16Inference.ToInput(torch.rand(1, 3, 64, 64).mul_(2).sub_(1));
+        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        Tensor before = generator.call(input);
+        long elements = generator.parameters().Sum(p => p.numel());
+
+        packed!.ReleaseModuleWeights();
+        Tensor after = generator.call(input);
+        Assert.True(after.equal(before).all().item<bool>(), "the packed copies alone give the same output");
+        Assert.True(generator.parameters().Sum(p => p.numel()) < elements / 2, "most weights are freed");
+    }
+
+    [Fact]
     public void TransposedConvolutionPhasesEqualConvTranspose2d()
     {
         // One level, compared in FP32 against libtorch's own transposed convolution.
