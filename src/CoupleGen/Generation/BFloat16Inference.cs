@@ -43,7 +43,14 @@ internal static class BFloat16Inference
         return ChannelsLast(reduced);
     }
 
-    private static Parameter ChannelsLastParameter(Parameter weight) => new(ChannelsLast(weight), requires_grad: false);
+    // The module owns its parameters: a dispose scope around the conversion must not free them.
+    private static Parameter ChannelsLastParameter(Parameter weight)
+    {
+        using Tensor channelsLast = ChannelsLast(weight);
+        var parameter = new Parameter(channelsLast, requires_grad: false);
+        parameter.DetachFromDisposeScope();
+        return parameter;
+    }
 
     private static Tensor ChannelsLast(Tensor tensor)
     {

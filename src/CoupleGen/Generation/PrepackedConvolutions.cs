@@ -224,7 +224,13 @@ internal sealed class PrepackedConvolutions : IDisposable
         return x => Functions.Value.invoke<Tensor>("up", x, weights, bias!);
     }
 
-    private static Parameter Placeholder(Tensor weight) => new(torch.empty(0, weight.dtype, weight.device), requires_grad: false);
+    private static Parameter Placeholder(Tensor weight)
+    {
+        using Tensor empty = torch.empty(0, weight.dtype, weight.device);
+        var parameter = new Parameter(empty, requires_grad: false);
+        parameter.DetachFromDisposeScope();
+        return parameter;
+    }
 
     private Tensor Keep(Tensor tensor)
     {

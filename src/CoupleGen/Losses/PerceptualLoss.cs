@@ -102,8 +102,9 @@ public sealed class PerceptualLoss : IDisposable
     {
         ArgumentNullException.ThrowIfNull(generated);
         ArgumentNullException.ThrowIfNull(target);
-        using var scope = NewDisposeScope();
+        // Before the scope: converting the network replaces its parameters, which the scope must not own.
         bool reduced = Prepare(generated.device) == InferencePrecision.Bf16;
+        using var scope = NewDisposeScope();
         Tensor[] real;
         using (torch.no_grad())
         {

@@ -13,10 +13,13 @@ public class PerceptualLossPrecisionTests
 {
     private static readonly string[] Taps = { "relu1_2", "relu2_2", "relu3_3", "relu4_3" };
 
+    // Full-width VGG16 with seeded random weights: libtorch 2.10's two-threaded input gradient of
+    // convolutions with 4 output channels (the narrow fixtures' first layer) is sometimes wrong or NaN,
+    // an upstream bug this comparison would otherwise trip over (docs/performance.md).
     private static (float Value, Tensor Gradient) ValueAndGradient(InferencePrecision precision, Tensor generated, Tensor target)
     {
-        using var weights = WeightFile.Load(Fixtures.PathOf("vgg_narrow.pth"));
-        using var vgg = VggFeatures.FromWeightsNarrow(weights, new VggFeatureOptions { Taps = Taps }, widthDivisor: 16);
+        torch.manual_seed(17);
+        using var vgg = new VggFeatures(new VggFeatureOptions { Taps = Taps });
         var loss = new PerceptualLoss(vgg, precision: precision);
         using var input = generated.detach().clone().requires_grad_();
         using var value = loss.Compute(input, target);
@@ -31,13 +34,18 @@ public class PerceptualLossPrecisionTests
     public void Bf16FollowsFp32InValueAndGradient()
     {
         torch.manual_seed(5);
-        using var generated = torch.rand(2, 3, 64, 64).mul_(2).sub_(1);
-        using var target = torch.rand(2, 3, 64, 64).mul_(2).sub_(1);
+        using var generated = torch.rand(1, 3, 64, 64).mul_(2).sub_(1);
+        using var target = torch.rand(1, 3, 64, 64).mul_(2).sub_(1);
         var (full, fullGradient) = ValueAndGradient(InferencePrecision.Fp32, generated, target);
+        Console.WriteLine($"after fp32 call: NaNs {torch.isnan(fullGradient).sum().item<long>()} sum {fullGradient.abs().sum().item<float>()}");
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        Console.WriteLine($"after GC: NaNs {torch.isnan(fullGradient).sum().item<long>()} sum {fullGradient.abs().sum().item<float>()}");
         var (reduced, reducedGradient) = ValueAndGradient(InferencePrecision.Bf16, generated, target);
         using (fullGradient)
         using (reducedGradient)
         {
+            Assert.False(torch.isnan(fullGradient).any().item<bool>(), "FP32 gradient has NaN");
+            Assert.False(torch.isnan(reducedGradient).any().item<bool>(), "bf16 gradient has NaN");
             Assert.InRange(Math.Abs(reduced - full) / full, 0, 0.02);
             Assert.NotEqual(full, reduced);
             using var cosine = nn.functional.cosine_similarity(fullGradient.flatten(), reducedGradient.flatten(), dim: 0);
