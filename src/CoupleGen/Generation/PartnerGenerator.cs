@@ -342,9 +342,9 @@ public sealed class PartnerGenerator : IPartnerGenerator
             parameter.requires_grad = false;
         }
 
-        if (device.type == DeviceType.CPU && generator is UnetGenerator unet)
+        if (device.type == DeviceType.CPU)
         {
-            prepacked = Prepack(unet, logger ?? NullLogger.Instance);
+            prepacked = Prepack(logger ?? NullLogger.Instance);
         }
 
         _ = CoupleGenRuntime.ReleaseFreedMemory();
@@ -360,27 +360,42 @@ public sealed class PartnerGenerator : IPartnerGenerator
     /// random batch gives the same partner both ways: the prepacked path relies on libtorch internals
     /// that a different libtorch build or CPU may not have, and then the modules run as before.
     /// </summary>
-    private PrepackedConvolutions? Prepack(UnetGenerator unet, ILogger logger)
+    private PrepackedConvolutions? Prepack(ILogger logger)
     {
         PrepackedConvolutions? packed = null;
         try
         {
             using var noGrad = torch.no_grad();
             using var scope = NewDisposeScope();
-            Tensor probe = torch.rand(1, unet.Options.InputChannels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One);
+            long channels = generator switch
+            {
+                UnetGenerator unet => unet.Options.InputChannels,
+                Models.CoupleGenerator.CoupleGeneratorUnet couple => couple.Options.InputChannels,
+                _ => 0,
+            };
+            if (channels == 0)
+            {
+                return null;
+            }
+
+            // Two images: the CoupleGenerator's batch-statistics norm needs more than one value per channel.
+            Tensor probe = torch.rand(2, channels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One);
             if (Precision == InferencePrecision.Bf16)
             {
                 probe = BFloat16Inference.ToInput(probe);
             }
 
-            Tensor expected = unet.call(probe).to(ScalarType.Float32);
-            packed = PrepackedConvolutions.Apply(unet, ImageSize);
+            // Without dropout (CoupleGenerator keeps it at inference): its masks follow the memory layout,
+            // which the prepacked path changes, so two passes would differ even with the same seed.
+            SuppressDropout(true);
+            Tensor expected = generator.call(probe).to(ScalarType.Float32);
+            packed = PrepackedConvolutions.Apply(generator, ImageSize);
             if (packed is null)
             {
                 return null;
             }
 
-            double difference = unet.call(probe).to(ScalarType.Float32).sub(expected).abs().max().item<float>();
+            double difference = generator.call(probe).to(ScalarType.Float32).sub(expected).abs().max().item<float>();
             if (difference <= PrepackedConvolutions.Tolerance)
             {
                 packed.ReleaseModuleWeights();
@@ -393,10 +408,22 @@ public sealed class PartnerGenerator : IPartnerGenerator
         {
             Log.PrepackingRejected(logger, ex.Message);
         }
+        finally
+        {
+            SuppressDropout(false);
+        }
 
-        PrepackedConvolutions.Remove(unet);
+        PrepackedConvolutions.Remove(generator);
         packed?.Dispose();
         return null;
+    }
+
+    private void SuppressDropout(bool suppressed)
+    {
+        if (generator is Models.CoupleGenerator.CoupleGeneratorUnet couple)
+        {
+            couple.DropoutSuppressed = suppressed;
+        }
     }
 
     private Lazy<FaceFramer> NewFramer() =>

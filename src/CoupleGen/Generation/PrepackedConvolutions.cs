@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Models;
+using CoupleGen.Models.CoupleGenerator;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -79,52 +80,29 @@ internal sealed class PrepackedConvolutions : IDisposable
     public int PackedLayers { get; private set; }
 
     /// <summary>
-    /// Prepacks the eligible convolutions of a bfloat16 channels-last generator on the CPU and routes its
-    /// levels through them. Returns <see langword="null"/> (generator untouched) when nothing is eligible.
+    /// Prepacks the eligible convolutions of a generator on the CPU (pix2pix <see cref="UnetGenerator"/> or
+    /// <see cref="CoupleGeneratorUnet"/>, FP32 or bfloat16 channels-last) and routes it through them.
+    /// Returns <see langword="null"/> (generator untouched) when nothing is eligible or the type is another.
     /// </summary>
-    public static PrepackedConvolutions? Apply(UnetGenerator generator, int imageSize)
+    public static PrepackedConvolutions? Apply(nn.Module<Tensor, Tensor> generator, int imageSize)
     {
         var packed = new PrepackedConvolutions();
         try
         {
             using var noGrad = torch.no_grad();
-            var plans = new List<(UnetSkipBlock Block, Func<Tensor, Tensor>[] Kernels)>();
-            UnetSkipBlock? block = generator.Outermost;
-            var (convolutionMax, transposedMax) = MaxInput(generator.parameters().First().dtype);
-            int size = imageSize;
-            while (block is not null)
+            Action? route = generator switch
             {
-                var layers = block.Children.ToList();
-                var kernels = new Func<Tensor, Tensor>[layers.Count];
-                UnetSkipBlock? inner = null;
-                for (int i = 0; i < layers.Count; i++)
-                {
-                    kernels[i] = layers[i] switch
-                    {
-                        Conv2d convolution when size <= convolutionMax && convolution.weight!.shape[0] % 16 == 0 => packed.Down(convolution, size),
-                        ConvTranspose2d transposed when size / 2 <= transposedMax && transposed.weight!.shape[1] % 4 == 0 => packed.Up(transposed, size / 2),
-                        nn.Module<Tensor, Tensor> module => module.call,
-                        _ => throw new InvalidOperationException($"Unexpected layer {layers[i].GetName()}."),
-                    };
-                    inner ??= layers[i] as UnetSkipBlock;
-                }
-
-                plans.Add((block, kernels));
-                block = inner;
-                size /= 2;
-            }
-
-            if (packed.PackedLayers == 0)
+                UnetGenerator unet => packed.PlanUnet(unet, imageSize),
+                CoupleGeneratorUnet couple => packed.PlanCoupleGenerator(couple, imageSize),
+                _ => null,
+            };
+            if (route is null || packed.PackedLayers == 0)
             {
                 packed.Dispose();
                 return null;
             }
 
-            foreach (var (level, kernels) in plans)
-            {
-                level.UseKernels(kernels);
-            }
-
+            route();
             return packed;
         }
         catch
@@ -135,13 +113,70 @@ internal sealed class PrepackedConvolutions : IDisposable
     }
 
     /// <summary>Routes every level back through its modules (after a failed check).</summary>
-    public static void Remove(UnetGenerator generator)
+    public static void Remove(nn.Module<Tensor, Tensor> generator)
     {
-        for (UnetSkipBlock? block = generator.Outermost; block is not null; block = block.Children.OfType<UnetSkipBlock>().FirstOrDefault())
+        switch (generator)
         {
-            block.UseKernels(null);
+            case UnetGenerator unet:
+                for (UnetSkipBlock? block = unet.Outermost; block is not null; block = block.Children.OfType<UnetSkipBlock>().FirstOrDefault())
+                {
+                    block.UseKernels(null);
+                }
+
+                break;
+            case CoupleGeneratorUnet couple:
+                couple.UseKernels(null, null);
+                break;
         }
     }
+
+    private Action PlanUnet(UnetGenerator generator, int imageSize)
+    {
+        var (convolutionMax, transposedMax) = MaxInput(generator.parameters().First().dtype);
+        var plans = new List<(UnetSkipBlock Block, Func<Tensor, Tensor>[] Kernels)>();
+        UnetSkipBlock? block = generator.Outermost;
+        int size = imageSize;
+        while (block is not null)
+        {
+            var layers = block.Children.ToList();
+            var kernels = new Func<Tensor, Tensor>[layers.Count];
+            UnetSkipBlock? inner = null;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                kernels[i] = layers[i] switch
+                {
+                    Conv2d convolution => DownOrModule(convolution, size, convolutionMax),
+                    ConvTranspose2d transposed => UpOrModule(transposed, size / 2, transposedMax),
+                    nn.Module<Tensor, Tensor> module => module.call,
+                    _ => throw new InvalidOperationException($"Unexpected layer {layers[i].GetName()}."),
+                };
+                inner ??= layers[i] as UnetSkipBlock;
+            }
+
+            plans.Add((block, kernels));
+            block = inner;
+            size /= 2;
+        }
+
+        return () => plans.ForEach(plan => plan.Block.UseKernels(plan.Kernels));
+    }
+
+    private Action PlanCoupleGenerator(CoupleGeneratorUnet generator, int imageSize)
+    {
+        var (convolutionMax, transposedMax) = MaxInput(generator.parameters().First().dtype);
+        int levels = generator.Options.Downsamplings;
+
+        // Encoder i reads imageSize / 2^i pixels; decoder j (innermost first) reads imageSize / 2^(levels - j).
+        var down = generator.Encoders.Select((convolution, i) => DownOrModule(convolution, imageSize >> i, convolutionMax)).ToArray();
+        var up = generator.Decoders.Select((transposed, j) => UpOrModule(transposed, imageSize >> (levels - j), transposedMax)).ToArray();
+        return () => generator.UseKernels(down, up);
+    }
+
+    private Func<Tensor, Tensor> DownOrModule(Conv2d convolution, int inputSize, int maxInput) =>
+        inputSize <= maxInput && convolution.weight!.shape[0] % 16 == 0 ? Down(convolution, inputSize) : convolution.call;
+
+    private Func<Tensor, Tensor> UpOrModule(ConvTranspose2d transposed, int inputSize, int maxInput) =>
+        inputSize <= maxInput && transposed.weight!.shape[1] % 4 == 0 ? Up(transposed, inputSize) : transposed.call;
 
     /// <summary>
     /// Frees the modules' own weights of the packed layers, which only the prepacked copies are read from

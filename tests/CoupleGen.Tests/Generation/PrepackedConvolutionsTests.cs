@@ -3,6 +3,7 @@ using System.Linq;
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Models;
+using CoupleGen.Training;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using Xunit;
@@ -82,6 +83,56 @@ public class PrepackedConvolutionsTests
         Assert.Equal(11, packed!.PackedLayers);
         Tensor actual = generator.call(input);
         Assert.True(actual.sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CoupleGeneratorUnetPrepackedEqualsItsModules(bool dropoutAtInference)
+    {
+        // With dropout at inference the masks follow the memory layout, so compare with it suppressed.
+        torch.manual_seed(4);
+        using var generator = new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnet(new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnetOptions { Downsamplings = 6, Filters = 16, DropoutAtInference = dropoutAtInference });
+        generator.eval();
+        generator.DropoutSuppressed = dropoutAtInference;
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = torch.rand(2, 3, 64, 64).mul_(2).sub_(1);
+        torch.manual_seed(9);
+        Tensor expected = generator.call(input);
+        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        Assert.NotNull(packed);
+
+        // Encoders at 64 to 2 pixels with 16 to 128 channels; decoders up to 32 pixels except the last (3 channels).
+        Assert.Equal(11, packed!.PackedLayers);
+        torch.manual_seed(9);
+        Tensor actual = generator.call(input);
+        Assert.True(actual.sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
+        PrepackedConvolutions.Remove(generator);
+        torch.manual_seed(9);
+        Assert.True(generator.call(input).equal(expected).all().item<bool>(), "the modules run again after Remove");
+    }
+
+    [Fact]
+    public void CoupleGeneratorPartnerGeneratorPrepacksWithDropoutAtInference()
+    {
+        torch.manual_seed(6);
+        var options = Pix2PixOptions.CoupleGeneratorRecipe with
+        {
+            CoupleGeneratorNetwork = new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnetOptions { Downsamplings = 5, Filters = 16 },
+            Discriminator = new PatchDiscriminatorOptions { Filters = 4 },
+            ImageSize = 64,
+            LoadSize = 64,
+            PerceptualWeight = 0,
+            Seed = 3,
+            Device = torch.CPU,
+        };
+        using var trainer = new Pix2PixTrainer(options);
+        using var partner = PartnerGenerator.FromTrainer(trainer, new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Fp32 });
+        Assert.True(partner.PrepackedLayers > 0, "the load-time check passed with dropout drawn the same way twice");
+        using var pair = new SyntheticCoupleDataset(2, 64).GetPair(0);
+        using var image = partner.Generate(pair.A);
+        Assert.Equal(64, image.Width);
     }
 
     [Fact]
