@@ -378,8 +378,9 @@ public sealed class PartnerGenerator : IPartnerGenerator
                 return null;
             }
 
-            // Two images: the CoupleGenerator's batch-statistics norm needs more than one value per channel.
-            Tensor probe = torch.rand(2, channels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One);
+            // One image, or two where the CoupleGenerator's batch-statistics bottleneck would see one value per channel.
+            long images = generator is Models.CoupleGenerator.CoupleGeneratorUnet { MinimumImageSize: var smallest } && smallest == ImageSize ? 2 : 1;
+            Tensor probe = torch.rand(images, channels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One);
             if (Precision == InferencePrecision.Bf16)
             {
                 probe = BFloat16Inference.ToInput(probe);
