@@ -35,21 +35,39 @@ if (args.Length == 2 && args[0] == "--soak")
     return;
 }
 
-// --peak-rss BATCH PRECISION loads a unet_256 from a .pth file the way apps do, runs 20 batches and prints RSS
+// --write-checkpoint PATH saves a CoupleGen checkpoint of a fresh pix2pix trainer (unet_256), for --peak-rss.
+if (args.Length == 2 && args[0] == "--write-checkpoint")
+{
+    using var trainer = new CoupleGen.Training.Pix2PixTrainer(new CoupleGen.Training.Pix2PixOptions { Device = TorchSharp.torch.CPU });
+    trainer.SaveCheckpoint(args[1]);
+    Console.WriteLine($"checkpoint written to {args[1]}");
+    return;
+}
+
+// --peak-rss BATCH PRECISION [CHECKPOINT] loads a unet_256 from a .pth file the way apps do, runs 20 batches and prints RSS
 // (VmRSS) and peak RSS (VmHWM) after each stage.
-if (args.Length == 3 && args[0] == "--peak-rss")
+// With a CHECKPOINT (from --write-checkpoint, run first in its own process) it loads that instead.
+if (args.Length is 3 or 4 && args[0] == "--peak-rss")
 {
     int batch = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     var precision = Enum.Parse<CoupleGen.Generation.InferencePrecision>(args[2], ignoreCase: true);
-    string weights = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"couplegen-peak-rss-{Environment.ProcessId}.pth");
-    using (var model = new UnetGenerator())
+    string weights = args.Length == 4 ? args[3] : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"couplegen-peak-rss-{Environment.ProcessId}.pth");
+    if (args.Length == 3)
     {
-        Pix2PixWeights.ExportGenerator(model, weights);
+        using (var model = new UnetGenerator())
+        {
+            Pix2PixWeights.ExportGenerator(model, weights);
+        }
+
+        Memory("model exported");
     }
 
-    Memory("model exported");
     using var partnerGenerator = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(weights, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, MaxBatchSize = batch, Precision = precision });
-    System.IO.File.Delete(weights);
+    if (args.Length == 3)
+    {
+        System.IO.File.Delete(weights);
+    }
+
     Memory("generator ready");
     var dataset = new CoupleGen.Data.SyntheticCoupleDataset(batch, 256);
     var faces = System.Linq.Enumerable.Range(0, batch).Select(i => (SixLabors.ImageSharp.Image)dataset.GetPair(i).A).ToList();

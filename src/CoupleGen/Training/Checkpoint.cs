@@ -134,21 +134,18 @@ internal static class Checkpoint
     /// <summary>Loads a safetensors entry into <paramref name="module"/> strictly: every key present, none extra, every shape equal.</summary>
     public static void LoadStateDict(string path, ZipArchive zip, string name, nn.Module module)
     {
-        Dictionary<string, Tensor> loaded = ReadEntry(path, zip, name, (stream, length) => SafeTensors.Read(stream, length));
         try
         {
-            ModuleWeights.LoadCore(module, loaded, path);
+            // Tensor by tensor: the file's copy and the module's never both hold all the weights.
+            ReadEntry(path, zip, name, (stream, length) =>
+            {
+                ModuleWeights.LoadStreaming(module, stream, length, path);
+                return true;
+            });
         }
         catch (InvalidWeightsException ex)
         {
             throw new CheckpointException(path, $"'{name}' does not fit the architecture in its manifest: {ex.Message}", ex);
-        }
-        finally
-        {
-            foreach (var tensor in loaded.Values)
-            {
-                tensor.Dispose();
-            }
         }
     }
 }

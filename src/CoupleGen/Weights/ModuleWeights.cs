@@ -40,37 +40,16 @@ public static class ModuleWeights
         }
 
         var expected = module.state_dict();
-        var problems = new List<string>();
+        var problems = ShapeProblems(expected, mapped.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal), options.Strict);
         foreach (var (key, tensor) in expected)
         {
-            if (!mapped.TryGetValue(key, out Tensor? value))
-            {
-                if (options.Strict)
-                {
-                    problems.Add($"missing '{key}'");
-                }
-            }
-            else if (!value.shape.SequenceEqual(tensor.shape))
-            {
-                problems.Add($"'{key}' is [{string.Join(", ", value.shape)}], the module needs [{string.Join(", ", tensor.shape)}]");
-            }
-            else if (value.is_floating_point() && !AllFinite(value))
+            if (mapped.TryGetValue(key, out Tensor? value) && value.shape.SequenceEqual(tensor.shape) && value.is_floating_point() && !AllFinite(value))
             {
                 problems.Add($"'{key}' holds NaN or infinite values");
             }
         }
 
-        if (options.Strict)
-        {
-            problems.AddRange(mapped.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected '{k}'"));
-        }
-
-        if (problems.Count > 0)
-        {
-            string shown = string.Join("; ", problems.Take(10));
-            throw new InvalidWeightsException(source, $"the weights do not fit {module.GetName()} ({problems.Count} problems: {shown}{(problems.Count > 10 ? "; ..." : string.Empty)}).");
-        }
-
+        ThrowIfAny(problems, module, source);
         using var noGrad = torch.no_grad();
         foreach (var (key, tensor) in expected)
         {
@@ -78,6 +57,71 @@ public static class ModuleWeights
             {
                 tensor.copy_(value);
             }
+        }
+    }
+
+    /// <summary>
+    /// Loads a safetensors stream into <paramref name="module"/> strictly, one tensor at a time, so that the
+    /// weights are never in memory twice. Keys and shapes are checked from the header before any data is
+    /// read; a tensor with NaN or infinity stops the load (the module is then partly loaded, and the
+    /// caller discards it).
+    /// </summary>
+    /// <exception cref="InvalidWeightsException">Keys are missing or unexpected, shapes differ, or a tensor holds NaN or infinity.</exception>
+    /// <exception cref="System.IO.InvalidDataException">The stream is not valid safetensors.</exception>
+    internal static void LoadStreaming(nn.Module module, System.IO.Stream stream, long? length, string source)
+    {
+        var expected = module.state_dict();
+        SafeTensors.ReadEach(
+            stream,
+            length,
+            header => ThrowIfAny(ShapeProblems(expected, header, strict: true), module, source),
+            (key, value) =>
+            {
+                using (value)
+                {
+                    if (value.is_floating_point() && !AllFinite(value))
+                    {
+                        ThrowIfAny(new List<string> { $"'{key}' holds NaN or infinite values" }, module, source);
+                    }
+
+                    using var noGrad = torch.no_grad();
+                    expected[key].copy_(value);
+                }
+            });
+    }
+
+    private static List<string> ShapeProblems(Dictionary<string, Tensor> expected, IReadOnlyDictionary<string, long[]> given, bool strict)
+    {
+        var problems = new List<string>();
+        foreach (var (key, tensor) in expected)
+        {
+            if (!given.TryGetValue(key, out long[]? shape))
+            {
+                if (strict)
+                {
+                    problems.Add($"missing '{key}'");
+                }
+            }
+            else if (!shape.SequenceEqual(tensor.shape))
+            {
+                problems.Add($"'{key}' is [{string.Join(", ", shape)}], the module needs [{string.Join(", ", tensor.shape)}]");
+            }
+        }
+
+        if (strict)
+        {
+            problems.AddRange(given.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected '{k}'"));
+        }
+
+        return problems;
+    }
+
+    private static void ThrowIfAny(List<string> problems, nn.Module module, string source)
+    {
+        if (problems.Count > 0)
+        {
+            string shown = string.Join("; ", problems.Take(10));
+            throw new InvalidWeightsException(source, $"the weights do not fit {module.GetName()} ({problems.Count} problems: {shown}{(problems.Count > 10 ? "; ..." : string.Empty)}).");
         }
     }
 

@@ -76,6 +76,31 @@ internal static class SafeTensors
     /// <exception cref="InvalidDataException">The data is not valid safetensors; the message says what is wrong.</exception>
     public static Dictionary<string, Tensor> Read(Stream stream, long? totalLength = null)
     {
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            ReadEach(stream, totalLength, _ => { }, (name, tensor) => result[name] = tensor);
+            return result;
+        }
+        catch
+        {
+            foreach (var tensor in result.Values)
+            {
+                tensor.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the tensors one at a time, so that only one is in memory: <paramref name="header"/> sees every
+    /// name and shape before any data is read (and may throw to stop), then <paramref name="take"/> gets each
+    /// tensor in file order and owns it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is not valid safetensors; the message says what is wrong.</exception>
+    public static void ReadEach(Stream stream, long? totalLength, Action<IReadOnlyDictionary<string, long[]>> header, Action<string, Tensor> take)
+    {
         Span<byte> lengthBytes = stackalloc byte[8];
         IO.StreamReading.ReadFully(stream, lengthBytes, "the header length");
         ulong headerLength = BitConverter.ToUInt64(lengthBytes);
@@ -93,37 +118,36 @@ internal static class SafeTensors
             throw new InvalidDataException($"the header describes {dataLength} bytes of data but the file holds only {size - 8 - (long)headerLength}.");
         }
 
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        try
+        if (entries.GroupBy(e => e.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
         {
-            long position = 0;
-            foreach (var entry in entries.OrderBy(e => e.Begin))
-            {
-                if (entry.Begin != position)
-                {
-                    throw new InvalidDataException($"tensor '{entry.Name}' starts at byte {entry.Begin}, expected {position} (overlapping or gapped data).");
-                }
+            throw new InvalidDataException($"the header names tensor '{duplicate.Key}' more than once.");
+        }
 
-                Tensor tensor = torch.empty(entry.Shape, entry.DType);
-                result[entry.Name] = tensor;
+        header(entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal));
+        long position = 0;
+        foreach (var entry in entries.OrderBy(e => e.Begin))
+        {
+            if (entry.Begin != position)
+            {
+                throw new InvalidDataException($"tensor '{entry.Name}' starts at byte {entry.Begin}, expected {position} (overlapping or gapped data).");
+            }
+
+            Tensor tensor = torch.empty(entry.Shape, entry.DType);
+            try
+            {
                 if (entry.End > entry.Begin)
                 {
                     IO.StreamReading.ReadFully(stream, tensor.bytes, $"tensor '{entry.Name}'");
                 }
-
-                position = entry.End;
             }
-
-            return result;
-        }
-        catch
-        {
-            foreach (var tensor in result.Values)
+            catch
             {
                 tensor.Dispose();
+                throw;
             }
 
-            throw;
+            take(entry.Name, tensor);
+            position = entry.End;
         }
     }
 

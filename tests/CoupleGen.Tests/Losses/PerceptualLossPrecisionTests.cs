@@ -37,9 +37,6 @@ public class PerceptualLossPrecisionTests
         using var generated = torch.rand(1, 3, 64, 64).mul_(2).sub_(1);
         using var target = torch.rand(1, 3, 64, 64).mul_(2).sub_(1);
         var (full, fullGradient) = ValueAndGradient(InferencePrecision.Fp32, generated, target);
-        Console.WriteLine($"after fp32 call: NaNs {torch.isnan(fullGradient).sum().item<long>()} sum {fullGradient.abs().sum().item<float>()}");
-        GC.Collect(); GC.WaitForPendingFinalizers();
-        Console.WriteLine($"after GC: NaNs {torch.isnan(fullGradient).sum().item<long>()} sum {fullGradient.abs().sum().item<float>()}");
         var (reduced, reducedGradient) = ValueAndGradient(InferencePrecision.Bf16, generated, target);
         using (fullGradient)
         using (reducedGradient)

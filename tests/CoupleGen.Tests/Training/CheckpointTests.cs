@@ -119,4 +119,59 @@ public class CheckpointTests
         var error = Assert.Throws<CheckpointException>(() => PartnerGenerator.FromCheckpoint(path));
         Assert.Contains("not a CoupleGen checkpoint", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ANonFiniteWeightStopsTheStreamingLoadWithItsName()
+    {
+        string path = Path.Combine(TestData.NewFolder(), "nan.ckpt");
+        TestData.SaveTinyCheckpoint(path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        using (var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 5, Filters = 8 }))
+        {
+            var state = generator.state_dict();
+            using (torch.no_grad())
+            {
+                state["model.model.1.model.1.weight"][0, 0, 0, 0] = float.PositiveInfinity;
+            }
+
+            zip.GetEntry("generator.safetensors")!.Delete();
+            using var stream = zip.CreateEntry("generator.safetensors").Open();
+            CoupleGen.Weights.SafeTensors.Write(stream, state);
+        }
+
+        var error = Assert.Throws<CheckpointException>(() => PartnerGenerator.FromCheckpoint(path));
+        Assert.Contains("model.model.1.model.1.weight", error.Message, StringComparison.Ordinal);
+        Assert.Contains("NaN or infinite", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadingACheckpointLeavesNoTemporaryTensors()
+    {
+        string path = Path.Combine(TestData.NewFolder(), "tiny.ckpt");
+        TestData.SaveTinyCheckpoint(path);
+        using var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 5, Filters = 8 });
+        var (zip, _) = Checkpoint.Open(path);
+        using (zip)
+        using (var scope = torch.NewDisposeScope())
+        {
+            Checkpoint.LoadStateDict(path, zip, Checkpoint.GeneratorEntry, generator);
+            Assert.Equal(0, scope.DisposablesCount);
+        }
+    }
+
+    [Fact]
+    public void ASafetensorsHeaderNamingATensorTwiceIsRejected()
+    {
+        string path = Path.Combine(TestData.NewFolder(), "twice.safetensors");
+        byte[] header = System.Text.Encoding.UTF8.GetBytes("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}");
+        using (var file = File.Create(path))
+        {
+            file.Write(BitConverter.GetBytes((ulong)header.Length));
+            file.Write(header);
+            file.Write(new byte[8]);
+        }
+
+        var error = Assert.Throws<InvalidWeightsException>(() => CoupleGen.Weights.WeightFile.Load(path));
+        Assert.Contains("more than once", error.Message, StringComparison.Ordinal);
+    }
 }
