@@ -33,6 +33,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Partner generator ready: {ImageSize}x{ImageSize} on {Device} in {Precision}, from {Source}")]
     public static partial void GeneratorReady(ILogger logger, int imageSize, string device, string precision, string source);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Prepacked convolution weights are not used ({Reason}); the generator runs its modules, which is slower at batch 1")]
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Some convolutions keep their modules instead of prepacked weights ({Reason}); they are slower at batch 1")]
     public static partial void PrepackingRejected(ILogger logger, string reason);
 }

@@ -322,6 +322,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         if (Precision == InferencePrecision.Bf16)
         {
             BFloat16Inference.Convert(generator);
+            _ = CoupleGenRuntime.ReleaseFreedMemory();
         }
 
         if (options.UseBatchStatistics)
@@ -344,6 +345,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         if (device.type == DeviceType.CPU)
         {
+            using var noGrad = torch.no_grad();
             prepacked = Prepack(logger ?? NullLogger.Instance);
         }
 
@@ -356,75 +358,19 @@ public sealed class PartnerGenerator : IPartnerGenerator
     }
 
     /// <summary>
-    /// Prepacks the inner convolutions (see <see cref="PrepackedConvolutions"/>) and keeps them only if a
-    /// random batch gives the same partner both ways: the prepacked path relies on libtorch internals
-    /// that a different libtorch build or CPU may not have, and then the modules run as before.
+    /// Prepacks the inner convolutions (see <see cref="PrepackedConvolutions"/>). Each layer is checked against
+    /// its module first, because the prepacked path relies on libtorch internals that another libtorch build
+    /// or CPU may not have; layers that fail keep their modules, with a warning in the log.
     /// </summary>
     private PrepackedConvolutions? Prepack(ILogger logger)
     {
-        PrepackedConvolutions? packed = null;
-        try
+        PrepackedConvolutions? packed = PrepackedConvolutions.Apply(generator, ImageSize);
+        if (packed is { Rejections.Count: > 0 })
         {
-            using var noGrad = torch.no_grad();
-            using var scope = NewDisposeScope();
-            long channels = generator switch
-            {
-                UnetGenerator unet => unet.Options.InputChannels,
-                Models.CoupleGenerator.CoupleGeneratorUnet couple => couple.Options.InputChannels,
-                _ => 0,
-            };
-            if (channels == 0)
-            {
-                return null;
-            }
-
-            // One image, or two where the CoupleGenerator's batch-statistics bottleneck would see one value per channel.
-            long images = generator is Models.CoupleGenerator.CoupleGeneratorUnet { MinimumImageSize: var smallest } && smallest == ImageSize ? 2 : 1;
-            Tensor probe = torch.rand(images, channels, ImageSize, ImageSize).mul_(Scalars.Of(2)).sub_(Scalars.One);
-            if (Precision == InferencePrecision.Bf16)
-            {
-                probe = BFloat16Inference.ToInput(probe);
-            }
-
-            // Without dropout (CoupleGenerator keeps it at inference): its masks follow the memory layout,
-            // which the prepacked path changes, so two passes would differ even with the same seed.
-            SuppressDropout(true);
-            Tensor expected = generator.call(probe).to(ScalarType.Float32);
-            packed = PrepackedConvolutions.Apply(generator, ImageSize);
-            if (packed is null)
-            {
-                return null;
-            }
-
-            double difference = generator.call(probe).to(ScalarType.Float32).sub(expected).abs().max().item<float>();
-            if (difference <= PrepackedConvolutions.Tolerance)
-            {
-                packed.ReleaseModuleWeights();
-                return packed;
-            }
-
-            Log.PrepackingRejected(logger, $"its output differs from the modules' by {difference:G3}");
-        }
-        catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
-        {
-            Log.PrepackingRejected(logger, ex.Message);
-        }
-        finally
-        {
-            SuppressDropout(false);
+            Log.PrepackingRejected(logger, $"{packed.Rejections.Count} layers: {string.Join("; ", packed.Rejections)}");
         }
 
-        PrepackedConvolutions.Remove(generator);
-        packed?.Dispose();
-        return null;
-    }
-
-    private void SuppressDropout(bool suppressed)
-    {
-        if (generator is Models.CoupleGenerator.CoupleGeneratorUnet couple)
-        {
-            couple.DropoutSuppressed = suppressed;
-        }
+        return packed;
     }
 
     private Lazy<FaceFramer> NewFramer() =>

@@ -23,8 +23,9 @@ namespace CoupleGen.Generation;
 internal sealed class PrepackedConvolutions : IDisposable
 {
     /// <summary>
-    /// The largest difference (in [-1, 1] output units) allowed between the prepacked and the module path
-    /// on a check batch: both compute in bfloat16 and differ only in summation order (about 1/256 here).
+    /// The largest difference allowed between a prepacked layer and its module on a random input, relative to
+    /// the module's largest output: in bfloat16 both differ only in summation order (well under 1%), while
+    /// the wrong results found for channel counts that are not multiples of 16 were off by tens of percent.
     /// </summary>
     internal const double Tolerance = 1.0 / 32;
 
@@ -70,7 +71,9 @@ internal sealed class PrepackedConvolutions : IDisposable
     private static readonly Lazy<jit.CompilationUnit> Functions = new(() => jit.compile(Script + "\n"));
 
     private readonly List<Tensor> owned = new();
-    private readonly List<nn.Module> packedModules = new();
+    private readonly List<string> rejections = new();
+    private bool keepModuleWeights;
+    private bool tryAnyChannelCount;
 
     private PrepackedConvolutions()
     {
@@ -79,14 +82,24 @@ internal sealed class PrepackedConvolutions : IDisposable
     /// <summary>Gets how many convolutions run on prepacked weights.</summary>
     public int PackedLayers { get; private set; }
 
+    /// <summary>Gets why eligible layers kept their modules (empty when all were packed).</summary>
+    public IReadOnlyList<string> Rejections => rejections;
+
     /// <summary>
     /// Prepacks the eligible convolutions of a generator on the CPU (pix2pix <see cref="UnetGenerator"/> or
-    /// <see cref="CoupleGeneratorUnet"/>, FP32 or bfloat16 channels-last) and routes it through them.
-    /// Returns <see langword="null"/> (generator untouched) when nothing is eligible or the type is another.
+    /// <see cref="CoupleGeneratorUnet"/>, FP32 or bfloat16 channels-last) and routes it through them. Each
+    /// layer is checked against its module on a random input first; a layer that differs, or that libtorch
+    /// cannot prepack, keeps its module. Unless <paramref name="keepModuleWeights"/>, a packed layer's
+    /// module weight is freed right away, so the weights never exist twice for more than one layer.
+    /// Returns <see langword="null"/> (generator untouched) when nothing was packed or the type is another.
     /// </summary>
-    public static PrepackedConvolutions? Apply(nn.Module<Tensor, Tensor> generator, int imageSize)
+    /// <param name="generator">The generator, prepared for inference.</param>
+    /// <param name="imageSize">The side of the images it will see (layers are packed for their input sizes).</param>
+    /// <param name="keepModuleWeights">Keep the packed layers' module weights (so <see cref="Remove"/> can restore them).</param>
+    /// <param name="tryAnyChannelCount">Also try layers whose channel counts libtorch is known to get wrong (lets tests see the per-layer check reject them).</param>
+    public static PrepackedConvolutions? Apply(nn.Module<Tensor, Tensor> generator, int imageSize, bool keepModuleWeights = false, bool tryAnyChannelCount = false)
     {
-        var packed = new PrepackedConvolutions();
+        var packed = new PrepackedConvolutions { keepModuleWeights = keepModuleWeights, tryAnyChannelCount = tryAnyChannelCount };
         try
         {
             using var noGrad = torch.no_grad();
@@ -112,7 +125,7 @@ internal sealed class PrepackedConvolutions : IDisposable
         }
     }
 
-    /// <summary>Routes every level back through its modules (after a failed check).</summary>
+    /// <summary>Routes every level back through its modules (only possible when they kept their weights).</summary>
     public static void Remove(nn.Module<Tensor, Tensor> generator)
     {
         switch (generator)
@@ -173,40 +186,75 @@ internal sealed class PrepackedConvolutions : IDisposable
     }
 
     private Func<Tensor, Tensor> DownOrModule(Conv2d convolution, int inputSize, int maxInput) =>
-        inputSize <= maxInput && convolution.weight!.shape[0] % 16 == 0 ? Down(convolution, inputSize) : convolution.call;
+        inputSize <= maxInput && (tryAnyChannelCount || convolution.weight!.shape[0] % 16 == 0)
+            ? Verified(convolution, convolution.weight!.shape[1], inputSize, () => Down(convolution, inputSize), () => Release(convolution))
+            : convolution.call;
 
     private Func<Tensor, Tensor> UpOrModule(ConvTranspose2d transposed, int inputSize, int maxInput) =>
-        inputSize <= maxInput && transposed.weight!.shape[1] % 4 == 0 ? Up(transposed, inputSize) : transposed.call;
+        inputSize <= maxInput && (tryAnyChannelCount || transposed.weight!.shape[1] % 4 == 0)
+            ? Verified(transposed, transposed.weight!.shape[0], inputSize, () => Up(transposed, inputSize), () => Release(transposed))
+            : transposed.call;
+
+    /// <summary>Packs one layer and keeps the packed function only if it gives the module's output on a random input.</summary>
+    private Func<Tensor, Tensor> Verified(nn.Module<Tensor, Tensor> module, long channels, int inputSize, Func<Func<Tensor, Tensor>> pack, Action release)
+    {
+        int ownedBefore = owned.Count;
+        try
+        {
+            Func<Tensor, Tensor> kernel = pack();
+            double difference, scale;
+            using (var scope = NewDisposeScope())
+            {
+                Tensor weight = module.parameters().First();
+                Tensor probe = torch.rand(1, channels, inputSize, inputSize).mul_(Native.Scalars.Of(2)).sub_(Native.Scalars.One).to(weight.dtype);
+                if (weight.dtype == ScalarType.BFloat16)
+                {
+                    probe = BFloat16Inference.ToInput(probe);
+                }
+
+                Tensor expected = module.call(probe).to(ScalarType.Float32);
+                Tensor actual = kernel(probe).to(ScalarType.Float32);
+                difference = actual.sub(expected).abs().max().item<float>();
+                scale = expected.abs().max().item<float>();
+            }
+
+            if (!(difference <= Tolerance * Math.Max(scale, 1e-6)))
+            {
+                throw new InvalidOperationException($"{module.GetName()} at {inputSize} px differs from its module by {difference:G3} (largest output {scale:G3})");
+            }
+
+            PackedLayers++;
+            if (!keepModuleWeights)
+            {
+                release();
+            }
+
+            return kernel;
+        }
+        catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
+        {
+            // Whatever this layer packed goes; the module computes it as before.
+            owned.Skip(ownedBefore).ToList().ForEach(tensor => tensor.Dispose());
+            owned.RemoveRange(ownedBefore, owned.Count - ownedBefore);
+            rejections.Add(ex.Message);
+            return module.call;
+        }
+    }
 
     /// <summary>
-    /// Frees the modules' own weights of the packed layers, which only the prepacked copies are read from
-    /// now (otherwise both stay resident: about 200 MB for unet_256 in FP32). After this the levels can no
-    /// longer go back to their modules, and the generator's state dict no longer holds those weights.
+    /// Frees a packed layer's own weight, which only the prepacked copy is read from now (otherwise both stay
+    /// resident: about 200 MB for unet_256 in FP32). The layer can then no longer go back to its module.
     /// </summary>
-    public void ReleaseModuleWeights()
+    private static void Release(Conv2d convolution)
     {
-        foreach (nn.Module module in packedModules)
-        {
-            switch (module)
-            {
-                case Conv2d convolution:
-                    using (Parameter old = convolution.weight!)
-                    {
-                        convolution.weight = Placeholder(old);
-                    }
+        using Parameter old = convolution.weight!;
+        convolution.weight = Placeholder(old);
+    }
 
-                    break;
-                case ConvTranspose2d transposed:
-                    using (Parameter old = transposed.weight!)
-                    {
-                        transposed.weight = Placeholder(old);
-                    }
-
-                    break;
-            }
-        }
-
-        packedModules.Clear();
+    private static void Release(ConvTranspose2d transposed)
+    {
+        using Parameter old = transposed.weight!;
+        transposed.weight = Placeholder(old);
     }
 
     public void Dispose()
@@ -224,8 +272,6 @@ internal sealed class PrepackedConvolutions : IDisposable
         }
 
         Tensor? bias = convolution.bias is { } b ? Keep(b.detach()) : null;
-        PackedLayers++;
-        packedModules.Add(convolution);
         return x => Functions.Value.invoke<Tensor>("down", x, weights, bias!);
     }
 
@@ -254,8 +300,6 @@ internal sealed class PrepackedConvolutions : IDisposable
 
         Keep(weights);
         Tensor? bias = transposed.bias is { } b ? Keep(b.detach().repeat(4)) : null;
-        PackedLayers++;
-        packedModules.Add(transposed);
         return x => Functions.Value.invoke<Tensor>("up", x, weights, bias!);
     }
 

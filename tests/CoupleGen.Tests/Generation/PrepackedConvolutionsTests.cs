@@ -31,11 +31,12 @@ public class PrepackedConvolutionsTests
         Tensor input = BFloat16Inference.ToInput(torch.rand(2, 3, 64, 64).mul_(2).sub_(1));
         Tensor expected = generator.call(input).to(ScalarType.Float32);
 
-        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        using var packed = PrepackedConvolutions.Apply(generator, 64, keepModuleWeights: true);
         Assert.NotNull(packed);
 
         // Down convolutions at 16, 8, 4 and 2 pixels, transposed ones at 1, 2, 4 and 8.
         Assert.Equal(8, packed!.PackedLayers);
+        Assert.Empty(packed.Rejections);
         Tensor actual = generator.call(input).to(ScalarType.Float32);
         Assert.Equal(expected.shape, actual.shape);
         double difference = actual.sub(expected).abs().max().item<float>();
@@ -47,7 +48,29 @@ public class PrepackedConvolutionsTests
     }
 
     [Fact]
-    public void ReleasingTheModulesWeightsKeepsTheOutputAndFreesThem()
+    public void LayersLibtorchGetsWrongKeepTheirModules()
+    {
+        // 3 filters in bfloat16 channels-last: 24-channel inner layers, which libtorch 2.10 computes wrongly
+        // from prepacked weights.
+        torch.manual_seed(8);
+        using var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 3 });
+        generator.eval();
+        BFloat16Inference.Convert(generator);
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = BFloat16Inference.ToInput(torch.rand(1, 3, 64, 64).mul_(2).sub_(1));
+        Tensor expected = generator.call(input).to(ScalarType.Float32);
+
+        using var packed = PrepackedConvolutions.Apply(generator, 64, tryAnyChannelCount: true);
+        Assert.NotNull(packed);
+        Assert.NotEmpty(packed!.Rejections);
+        Assert.Contains("differs from its module", packed.Rejections[0], StringComparison.Ordinal);
+        Tensor actual = generator.call(input).to(ScalarType.Float32);
+        Assert.InRange(actual.sub(expected).abs().max().item<float>(), 0, PrepackedConvolutions.Tolerance);
+    }
+
+    [Fact]
+    public void PackedLayersFreeTheirModulesWeights()
     {
         using var generator = NewGenerator();
         generator.eval();
@@ -55,13 +78,12 @@ public class PrepackedConvolutionsTests
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         Tensor input = BFloat16Inference.ToInput(torch.rand(1, 3, 64, 64).mul_(2).sub_(1));
-        using var packed = PrepackedConvolutions.Apply(generator, 64);
-        Tensor before = generator.call(input);
+        Tensor before = generator.call(input).to(ScalarType.Float32);
         long elements = generator.parameters().Sum(p => p.numel());
 
-        packed!.ReleaseModuleWeights();
-        Tensor after = generator.call(input);
-        Assert.True(after.equal(before).all().item<bool>(), "the packed copies alone give the same output");
+        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        Tensor after = generator.call(input).to(ScalarType.Float32);
+        Assert.InRange(after.sub(before).abs().max().item<float>(), 0, PrepackedConvolutions.Tolerance);
         Assert.True(generator.parameters().Sum(p => p.numel()) < elements / 2, "most weights are freed");
     }
 
@@ -85,22 +107,18 @@ public class PrepackedConvolutionsTests
         Assert.True(actual.sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void CoupleGeneratorUnetPrepackedEqualsItsModules(bool dropoutAtInference)
+    [Fact]
+    public void CoupleGeneratorUnetPrepackedEqualsItsModules()
     {
-        // With dropout at inference the masks follow the memory layout, so compare with it suppressed.
         torch.manual_seed(4);
-        using var generator = new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnet(new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnetOptions { Downsamplings = 6, Filters = 16, DropoutAtInference = dropoutAtInference });
+        using var generator = new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnet(new CoupleGen.Models.CoupleGenerator.CoupleGeneratorUnetOptions { Downsamplings = 6, Filters = 16, DropoutAtInference = false });
         generator.eval();
-        generator.DropoutSuppressed = dropoutAtInference;
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         Tensor input = torch.rand(2, 3, 64, 64).mul_(2).sub_(1);
         torch.manual_seed(9);
         Tensor expected = generator.call(input);
-        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        using var packed = PrepackedConvolutions.Apply(generator, 64, keepModuleWeights: true);
         Assert.NotNull(packed);
 
         // Encoders at 64 to 2 pixels with 16 to 128 channels; decoders up to 32 pixels except the last (3 channels).
@@ -114,7 +132,7 @@ public class PrepackedConvolutionsTests
     }
 
     [Fact]
-    public void CoupleGeneratorPartnerGeneratorPrepacksWithDropoutAtInference()
+    public void CoupleGeneratorPartnerGeneratorPrepacksAndGeneratesWithDropoutAtInference()
     {
         torch.manual_seed(6);
         var options = Pix2PixOptions.CoupleGeneratorRecipe with
@@ -129,7 +147,7 @@ public class PrepackedConvolutionsTests
         };
         using var trainer = new Pix2PixTrainer(options);
         using var partner = PartnerGenerator.FromTrainer(trainer, new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Fp32 });
-        Assert.True(partner.PrepackedLayers > 0, "the load-time check passed with dropout drawn the same way twice");
+        Assert.True(partner.PrepackedLayers > 0, "the CoupleGenerator U-Net is prepacked");
         using var pair = new SyntheticCoupleDataset(2, 64).GetPair(0);
         using var image = partner.Generate(pair.A);
         Assert.Equal(64, image.Width);

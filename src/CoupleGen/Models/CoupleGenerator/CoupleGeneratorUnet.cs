@@ -83,12 +83,6 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
     /// <summary>Gets the smallest image side the generator accepts: 2 to the power of the downsamplings.</summary>
     public int MinimumImageSize => 1 << Options.Downsamplings;
 
-    /// <summary>
-    /// Gets or sets a value indicating whether dropout is off even where the options keep it at inference:
-    /// for checks that compare two forward passes (masks depend on the memory layout, not only the seed).
-    /// </summary>
-    internal bool DropoutSuppressed { get; set; }
-
     /// <summary>Gets the down convolutions, outermost first.</summary>
     internal IReadOnlyList<Conv2d> Encoders => encoders.ToList();
 
@@ -130,7 +124,7 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         Scalar slopeScalar = Native.Scalars.Of(Options.LeakySlope);
-        bool dropout = !DropoutSuppressed && (training || Options.DropoutAtInference);
+        bool dropout = training || Options.DropoutAtInference;
         var skips = new Tensor[n];
         Tensor x = input;
         for (int i = 0; i < n; i++)
