@@ -61,6 +61,12 @@ internal sealed class AdamOptimizer : IStepOptimizer
     public void Step()
     {
         Steps++;
+        using var noGrad = torch.no_grad();
+        if (fused && StepFused())
+        {
+            return;
+        }
+
         double correction1 = 1 - Math.Pow(beta1, Steps);
         double correction2Root = Math.Sqrt(1 - Math.Pow(beta2, Steps));
         using Scalar negativeStepSize = (-LearningRate / correction1).ToScalar();
@@ -70,11 +76,6 @@ internal sealed class AdamOptimizer : IStepOptimizer
         Scalar beta2Scalar = Native.Scalars.Of(beta2);
         Scalar oneMinusBeta2 = Native.Scalars.Of(1 - beta2);
         Scalar epsilon = Native.Scalars.Of(Epsilon);
-        using var noGrad = torch.no_grad();
-        if (fused && StepFused())
-        {
-            return;
-        }
 
         for (int i = 0; i < parameters.Length; i++)
         {
