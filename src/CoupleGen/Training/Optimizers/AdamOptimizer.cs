@@ -50,13 +50,7 @@ internal sealed class AdamOptimizer : IStepOptimizer
     /// <summary>Gets a value indicating whether the last step ran libtorch's fused kernel.</summary>
     internal bool UsesFusedKernel => fused && Steps > 0;
 
-    public void ZeroGrad()
-    {
-        foreach (var parameter in parameters)
-        {
-            parameter.grad?.zero_();
-        }
-    }
+    public void ZeroGrad() => OptimizerState.ZeroGradients(parameters);
 
     public void Step()
     {
@@ -79,13 +73,14 @@ internal sealed class AdamOptimizer : IStepOptimizer
 
         for (int i = 0; i < parameters.Length; i++)
         {
+            // Inside the scope: TorchSharp returns a new wrapper for every read of .grad.
+            using var scope = NewDisposeScope();
             Tensor? gradient = parameters[i].grad;
             if (gradient is null)
             {
                 continue;
             }
 
-            using var scope = NewDisposeScope();
             firstMoments[i].mul_(beta1Scalar).add_(gradient, alpha: oneMinusBeta1);
             secondMoments[i].mul_(beta2Scalar).addcmul_(gradient, gradient, value: oneMinusBeta2);
             Tensor denominator = secondMoments[i].sqrt().div_(correction2RootScalar).add_(epsilon);
@@ -96,6 +91,7 @@ internal sealed class AdamOptimizer : IStepOptimizer
     /// <summary>The same step through libtorch's fused kernel; false (and never again) where it is missing.</summary>
     private bool StepFused()
     {
+        using var scope = NewDisposeScope();
         var withGradients = parameters.Select((parameter, index) => (Parameter: parameter, Index: index, Gradient: parameter.grad)).Where(p => p.Gradient is not null).ToArray();
         if (withGradients.Length == 0)
         {

@@ -7,9 +7,22 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Training.Optimizers;
 
-/// <summary>Reads an optimizer state stored as safetensors, turning every failure into a <see cref="CheckpointException"/> and disposing what was read.</summary>
+/// <summary>
+/// What both optimizers share: reading a state stored as safetensors (every failure becomes a
+/// <see cref="CheckpointException"/>, and what was read is disposed), and zeroing gradients.
+/// </summary>
 internal static class OptimizerState
 {
+    /// <summary>Zeroes every gradient, inside a dispose scope: TorchSharp returns a new wrapper for every read of <c>.grad</c>.</summary>
+    public static void ZeroGradients(IEnumerable<TorchSharp.Modules.Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var parameter in parameters)
+        {
+            parameter.grad?.zero_();
+        }
+    }
+
     public static void Load(Stream stream, string checkpointPath, string optimizer, Action<Dictionary<string, Tensor>> apply)
     {
         Dictionary<string, Tensor> loaded;

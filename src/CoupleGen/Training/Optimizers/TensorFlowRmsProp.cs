@@ -38,13 +38,7 @@ internal sealed class TensorFlowRmsProp : IStepOptimizer
     /// <summary>Gets the running mean squares, for tests.</summary>
     internal IReadOnlyList<Tensor> MeanSquares => meanSquares;
 
-    public void ZeroGrad()
-    {
-        foreach (var parameter in parameters)
-        {
-            parameter.grad?.zero_();
-        }
-    }
+    public void ZeroGrad() => OptimizerState.ZeroGradients(parameters);
 
     public void Step()
     {

@@ -58,6 +58,31 @@ public class AdamOptimizerTests
     }
 
     [Fact]
+    public void StepsLeaveNoLiveTensorsBehind()
+    {
+        using var weight = new Parameter(torch.randn(3, 5));
+        using var adam = new AdamOptimizer(new[] { weight }, 2e-4, 0.5, 0.999);
+        using var gradient = torch.randn(3, 5);
+        void Step()
+        {
+            adam.ZeroGrad();
+            using var product = weight * gradient;
+            using var loss = product.sum();
+            loss.backward();
+            adam.Step();
+        }
+
+        Step();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 10; i++)
+        {
+            Step();
+        }
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void SavedStateContinuesExactly()
     {
         torch.manual_seed(12);
