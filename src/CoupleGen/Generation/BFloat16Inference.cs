@@ -1,3 +1,4 @@
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,41 +16,29 @@ internal static class BFloat16Inference
     {
         generator.to(ScalarType.BFloat16);
         using var noGrad = torch.no_grad();
-        foreach (var module in generator.modules())
+        foreach (var convolution in generator.modules().OfType<Convolution>())
         {
-            switch (module)
-            {
-                case Conv2d convolution:
-                    using (Parameter old = convolution.weight!)
-                    {
-                        convolution.weight = ChannelsLastParameter(old);
-                    }
-
-                    break;
-                case ConvTranspose2d transposed:
-                    using (Parameter old = transposed.weight!)
-                    {
-                        transposed.weight = ChannelsLastParameter(old);
-                    }
-
-                    break;
-            }
+            using Tensor channelsLast = ChannelsLast(convolution.weight!);
+            ReplaceWeight(convolution, channelsLast);
         }
+    }
+
+    /// <summary>
+    /// Gives a convolution (plain or transposed) a frozen weight over <paramref name="data"/>'s memory and
+    /// disposes the old one. The module owns the new parameter: no dispose scope around the call frees it.
+    /// </summary>
+    public static void ReplaceWeight(Convolution convolution, Tensor data)
+    {
+        using Parameter old = convolution.weight!;
+        var parameter = new Parameter(data, requires_grad: false);
+        parameter.DetachFromDisposeScope();
+        convolution.weight = parameter;
     }
 
     public static Tensor ToInput(Tensor batch)
     {
         using Tensor reduced = batch.to(ScalarType.BFloat16);
         return ChannelsLast(reduced);
-    }
-
-    // The module owns its parameters: a dispose scope around the conversion must not free them.
-    private static Parameter ChannelsLastParameter(Parameter weight)
-    {
-        using Tensor channelsLast = ChannelsLast(weight);
-        var parameter = new Parameter(channelsLast, requires_grad: false);
-        parameter.DetachFromDisposeScope();
-        return parameter;
     }
 
     private static Tensor ChannelsLast(Tensor tensor)

@@ -345,7 +345,6 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         if (device.type == DeviceType.CPU)
         {
-            using var noGrad = torch.no_grad();
             prepacked = Prepack(logger ?? NullLogger.Instance);
         }
 

@@ -187,16 +187,16 @@ internal sealed class PrepackedConvolutions : IDisposable
 
     private Func<Tensor, Tensor> DownOrModule(Conv2d convolution, int inputSize, int maxInput) =>
         inputSize <= maxInput && (tryAnyChannelCount || convolution.weight!.shape[0] % 16 == 0)
-            ? Verified(convolution, convolution.weight!.shape[1], inputSize, () => Down(convolution, inputSize), () => Release(convolution))
+            ? Verified(convolution, convolution.weight!.shape[1], inputSize, () => Down(convolution, inputSize))
             : convolution.call;
 
     private Func<Tensor, Tensor> UpOrModule(ConvTranspose2d transposed, int inputSize, int maxInput) =>
         inputSize <= maxInput && (tryAnyChannelCount || transposed.weight!.shape[1] % 4 == 0)
-            ? Verified(transposed, transposed.weight!.shape[0], inputSize, () => Up(transposed, inputSize), () => Release(transposed))
+            ? Verified(transposed, transposed.weight!.shape[0], inputSize, () => Up(transposed, inputSize))
             : transposed.call;
 
     /// <summary>Packs one layer and keeps the packed function only if it gives the module's output on a random input.</summary>
-    private Func<Tensor, Tensor> Verified(nn.Module<Tensor, Tensor> module, long channels, int inputSize, Func<Func<Tensor, Tensor>> pack, Action release)
+    private Func<Tensor, Tensor> Verified(Convolution module, long channels, int inputSize, Func<Func<Tensor, Tensor>> pack)
     {
         int ownedBefore = owned.Count;
         try
@@ -205,8 +205,8 @@ internal sealed class PrepackedConvolutions : IDisposable
             double difference, scale;
             using (var scope = NewDisposeScope())
             {
-                Tensor weight = module.parameters().First();
-                Tensor probe = torch.rand(1, channels, inputSize, inputSize).mul_(Native.Scalars.Of(2)).sub_(Native.Scalars.One).to(weight.dtype);
+                Tensor weight = module.weight!;
+                Tensor probe = torch.rand(1, channels, inputSize, inputSize).mul_(Native.Scalars.Of(2)).sub_(Native.Scalars.One);
                 if (weight.dtype == ScalarType.BFloat16)
                 {
                     probe = BFloat16Inference.ToInput(probe);
@@ -226,7 +226,7 @@ internal sealed class PrepackedConvolutions : IDisposable
             PackedLayers++;
             if (!keepModuleWeights)
             {
-                release();
+                Release(module);
             }
 
             return kernel;
@@ -245,16 +245,10 @@ internal sealed class PrepackedConvolutions : IDisposable
     /// Frees a packed layer's own weight, which only the prepacked copy is read from now (otherwise both stay
     /// resident: about 200 MB for unet_256 in FP32). The layer can then no longer go back to its module.
     /// </summary>
-    private static void Release(Conv2d convolution)
+    private static void Release(Convolution convolution)
     {
-        using Parameter old = convolution.weight!;
-        convolution.weight = Placeholder(old);
-    }
-
-    private static void Release(ConvTranspose2d transposed)
-    {
-        using Parameter old = transposed.weight!;
-        transposed.weight = Placeholder(old);
+        using Tensor empty = torch.empty(0, convolution.weight!.dtype, convolution.weight!.device);
+        BFloat16Inference.ReplaceWeight(convolution, empty);
     }
 
     public void Dispose()
@@ -301,14 +295,6 @@ internal sealed class PrepackedConvolutions : IDisposable
         Keep(weights);
         Tensor? bias = transposed.bias is { } b ? Keep(b.detach().repeat(4)) : null;
         return x => Functions.Value.invoke<Tensor>("up", x, weights, bias!);
-    }
-
-    private static Parameter Placeholder(Tensor weight)
-    {
-        using Tensor empty = torch.empty(0, weight.dtype, weight.device);
-        var parameter = new Parameter(empty, requires_grad: false);
-        parameter.DetachFromDisposeScope();
-        return parameter;
     }
 
     private Tensor Keep(Tensor tensor)
