@@ -43,9 +43,9 @@ public static class ModuleWeights
         var problems = ShapeProblems(expected, mapped.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal), options.Strict);
         foreach (var (key, tensor) in expected)
         {
-            if (mapped.TryGetValue(key, out Tensor? value) && value.shape.SequenceEqual(tensor.shape) && value.is_floating_point() && !AllFinite(value))
+            if (mapped.TryGetValue(key, out Tensor? value) && value.shape.SequenceEqual(tensor.shape) && ValueProblem(key, value) is { } problem)
             {
-                problems.Add($"'{key}' holds NaN or infinite values");
+                problems.Add(problem);
             }
         }
 
@@ -79,9 +79,9 @@ public static class ModuleWeights
             {
                 using (value)
                 {
-                    if (value.is_floating_point() && !AllFinite(value))
+                    if (ValueProblem(key, value) is { } problem)
                     {
-                        ThrowIfAny(new List<string> { $"'{key}' holds NaN or infinite values" }, module, source);
+                        ThrowIfAny(new List<string> { problem }, module, source);
                     }
 
                     using var noGrad = torch.no_grad();
@@ -124,6 +124,9 @@ public static class ModuleWeights
             throw new InvalidWeightsException(source, $"the weights do not fit {module.GetName()} ({problems.Count} problems: {shown}{(problems.Count > 10 ? "; ..." : string.Empty)}).");
         }
     }
+
+    private static string? ValueProblem(string key, Tensor value) =>
+        value.is_floating_point() && !AllFinite(value) ? $"'{key}' holds NaN or infinite values" : null;
 
     private static bool AllFinite(Tensor value)
     {
