@@ -14,21 +14,30 @@ namespace CoupleGen.Tests.Generation;
 public class PrepackedConvolutionsTests
 {
     // 16 filters at 64x64: the inner levels have 128 channels, so their convolutions are eligible.
-    private static UnetGenerator NewGenerator()
+    private static UnetGenerator NewGenerator(int filters = 16, int seed = 3)
     {
-        torch.manual_seed(3);
-        return new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 16 });
+        torch.manual_seed(seed);
+        return new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = filters });
     }
+
+    /// <summary>A generator in evaluation mode, converted to bfloat16 channels-last as PartnerGenerator does.</summary>
+    private static UnetGenerator NewBf16Generator(int filters = 16, int seed = 3)
+    {
+        UnetGenerator generator = NewGenerator(filters, seed);
+        generator.eval();
+        BFloat16Inference.Convert(generator);
+        return generator;
+    }
+
+    private static Tensor Bf16Input(int batch) => BFloat16Inference.ToInput(torch.rand(batch, 3, 64, 64).mul_(2).sub_(1));
 
     [Fact]
     public void PrepackedLevelsGiveTheModulesOutput()
     {
-        using var generator = NewGenerator();
-        generator.eval();
-        BFloat16Inference.Convert(generator);
+        using var generator = NewBf16Generator();
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor input = BFloat16Inference.ToInput(torch.rand(2, 3, 64, 64).mul_(2).sub_(1));
+        Tensor input = Bf16Input(2);
         Tensor expected = generator.call(input).to(ScalarType.Float32);
 
         using var packed = PrepackedConvolutions.Apply(generator, 64, keepModuleWeights: true);
@@ -52,13 +61,10 @@ public class PrepackedConvolutionsTests
     {
         // 3 filters in bfloat16 channels-last: 24-channel inner layers, which libtorch 2.10 computes wrongly
         // from prepacked weights.
-        torch.manual_seed(8);
-        using var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 3 });
-        generator.eval();
-        BFloat16Inference.Convert(generator);
+        using var generator = NewBf16Generator(filters: 3, seed: 8);
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor input = BFloat16Inference.ToInput(torch.rand(1, 3, 64, 64).mul_(2).sub_(1));
+        Tensor input = Bf16Input(1);
         Tensor expected = generator.call(input).to(ScalarType.Float32);
 
         using var packed = PrepackedConvolutions.Apply(generator, 64, tryAnyChannelCount: true);
@@ -72,12 +78,10 @@ public class PrepackedConvolutionsTests
     [Fact]
     public void PackedLayersFreeTheirModulesWeights()
     {
-        using var generator = NewGenerator();
-        generator.eval();
-        BFloat16Inference.Convert(generator);
+        using var generator = NewBf16Generator();
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor input = BFloat16Inference.ToInput(torch.rand(1, 3, 64, 64).mul_(2).sub_(1));
+        Tensor input = Bf16Input(1);
         Tensor before = generator.call(input).to(ScalarType.Float32);
         long elements = generator.parameters().Sum(p => p.numel());
 
