@@ -72,11 +72,13 @@ internal sealed class PrepackedConvolutions : IDisposable
 
     private readonly List<Tensor> owned = new();
     private readonly List<string> rejections = new();
-    private bool keepModuleWeights;
-    private bool tryAnyChannelCount;
+    private readonly bool keepModuleWeights;
+    private readonly bool tryAnyChannelCount;
 
-    private PrepackedConvolutions()
+    private PrepackedConvolutions(bool keepModuleWeights, bool tryAnyChannelCount)
     {
+        this.keepModuleWeights = keepModuleWeights;
+        this.tryAnyChannelCount = tryAnyChannelCount;
     }
 
     /// <summary>Gets how many convolutions run on prepacked weights.</summary>
@@ -99,7 +101,7 @@ internal sealed class PrepackedConvolutions : IDisposable
     /// <param name="tryAnyChannelCount">Also try layers whose channel counts libtorch is known to get wrong (lets tests see the per-layer check reject them).</param>
     public static PrepackedConvolutions? Apply(nn.Module<Tensor, Tensor> generator, int imageSize, bool keepModuleWeights = false, bool tryAnyChannelCount = false)
     {
-        var packed = new PrepackedConvolutions { keepModuleWeights = keepModuleWeights, tryAnyChannelCount = tryAnyChannelCount };
+        var packed = new PrepackedConvolutions(keepModuleWeights, tryAnyChannelCount);
         try
         {
             using var noGrad = torch.no_grad();
