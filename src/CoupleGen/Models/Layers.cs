@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +24,26 @@ internal static class Layers
 
     public static ConvTranspose2d Up(long inChannels, long outChannels, bool bias) =>
         nn.ConvTranspose2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias);
+
+    /// <summary>
+    /// Replaces how each layer of <paramref name="model"/> is computed: one function per layer (e.g. a
+    /// convolution with prepacked or bfloat16 weights; the modules stay as they are), or <see langword="null"/>
+    /// for the modules themselves. Returns the functions to keep.
+    /// </summary>
+    public static Func<Tensor, Tensor>[]? CheckKernels(Sequential model, Func<Tensor, Tensor>[]? kernels)
+    {
+        int count = model.children().Count();
+        if (kernels is not null && kernels.Length != count)
+        {
+            throw new ArgumentException($"Expected {count} layer functions, got {kernels.Length}.", nameof(kernels));
+        }
+
+        return kernels;
+    }
+
+    /// <summary>Runs <paramref name="model"/>'s layers, or the functions that replace them (see <see cref="CheckKernels"/>).</summary>
+    public static Tensor Run(Sequential model, Func<Tensor, Tensor>[]? kernels, Tensor input) =>
+        kernels is null ? model.call(input) : kernels.Aggregate(input, (x, kernel) => kernel(x));
 
     /// <summary>Counts the trainable parameters of any module.</summary>
     public static long CountParameters(nn.Module module)

@@ -15,6 +15,7 @@ namespace CoupleGen.Models;
 public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential model;
+    private Func<Tensor, Tensor>[]? kernels;
 
     /// <summary>Initializes a new instance of the <see cref="PatchDiscriminator"/> class on the CPU with pix2pix's initialization.</summary>
     /// <param name="options">The architecture; <see langword="null"/> for <see cref="PatchDiscriminatorOptions.Default"/>.</param>
@@ -81,8 +82,14 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"The discriminator with {Options.Layers} layers needs images of at least {MinimumImageSize}x{MinimumImageSize}; got {input.shape[2]}x{input.shape[3]}.", nameof(input));
         }
 
-        return model.call(input);
+        return Layers.Run(model, kernels, input);
     }
+
+    /// <summary>Gets the layers in order.</summary>
+    internal IEnumerable<nn.Module> Children => model.children();
+
+    /// <summary>Replaces how each layer of <see cref="Children"/> is computed; <see langword="null"/> restores the modules (see <see cref="Layers.CheckKernels"/>).</summary>
+    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels) => kernels = Layers.CheckKernels(model, layerKernels);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -70,19 +70,11 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
     internal bool IsOutermost => outermost;
 
     /// <summary>
-    /// Replaces how each layer is computed (inference only): one function per layer of <see cref="Children"/>,
-    /// e.g. a convolution with prepacked weights; the modules themselves stay as they are. <see langword="null"/> restores the modules.
+    /// Replaces how each layer is computed: one function per layer of <see cref="Children"/>, e.g. a
+    /// convolution with prepacked or bfloat16 weights; the modules themselves stay as they are.
+    /// <see langword="null"/> restores the modules.
     /// </summary>
-    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels)
-    {
-        int count = model.children().Count();
-        if (layerKernels is not null && layerKernels.Length != count)
-        {
-            throw new ArgumentException($"Expected {count} layer functions, got {layerKernels.Length}.", nameof(layerKernels));
-        }
-
-        kernels = layerKernels;
-    }
+    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels) => kernels = Layers.CheckKernels(model, layerKernels);
 
     public override Tensor forward(Tensor input)
     {
@@ -96,15 +88,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
         return torch.cat(new[] { input, inner }, 1).MoveToOuterDisposeScope();
     }
 
-    private Tensor RunLayers(Tensor input)
-    {
-        if (kernels is null)
-        {
-            return model.call(input);
-        }
-
-        return kernels.Aggregate(input, (x, kernel) => kernel(x));
-    }
+    private Tensor RunLayers(Tensor input) => Layers.Run(model, kernels, input);
 
     protected override void Dispose(bool disposing)
     {
