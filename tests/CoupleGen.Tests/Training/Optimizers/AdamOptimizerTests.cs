@@ -58,6 +58,27 @@ public class AdamOptimizerTests
     }
 
     [Fact]
+    public void ZeroGradClearsGradientsSoTheNextBackwardStartsFresh()
+    {
+        using var weight = new Parameter(torch.ones(4));
+        using var adam = new AdamOptimizer(new[] { weight }, 2e-4, 0.5, 0.999);
+        using (var loss = weight.mul(3).sum())
+        {
+            loss.backward();
+        }
+
+        adam.ZeroGrad();
+        Assert.Null(weight.grad);
+        using (var loss = weight.mul(2).sum())
+        {
+            loss.backward();
+        }
+
+        using var gradient = weight.grad!;
+        Assert.Equal(new[] { 2f, 2f, 2f, 2f }, gradient.data<float>().ToArray());
+    }
+
+    [Fact]
     public void StepsLeaveNoLiveTensorsBehind()
     {
         using var weight = new Parameter(torch.randn(3, 5));
