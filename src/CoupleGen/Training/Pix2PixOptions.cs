@@ -117,6 +117,13 @@ public sealed record Pix2PixOptions
     [JsonIgnore]
     public torch.Device? Device { get; init; }
 
+    /// <summary>
+    /// Gets the number format of the generator and discriminator. Default: <see cref="TrainingPrecision.Fp32"/>;
+    /// <see cref="TrainingPrecision.Auto"/> picks bfloat16 mixed precision where the CPU has native bfloat16.
+    /// Checkpoints are FP32 either way, so a run may change it when resumed.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+
     /// <summary>Gets the checkpoint file <see cref="Pix2PixTrainer.Train"/> writes, or <see langword="null"/> for none. Default: <see langword="null"/>.</summary>
     public string? CheckpointPath { get; init; }
 
@@ -161,6 +168,7 @@ public sealed record Pix2PixOptions
         Check(LogInterval >= 1, nameof(LogInterval), LogInterval, "at least 1");
         Check(Enum.IsDefined(Direction), nameof(Direction), Direction, "a defined direction");
         Check(Enum.IsDefined(GanMode), nameof(GanMode), GanMode, "a defined GAN mode");
+        Check(Enum.IsDefined(Precision), nameof(Precision), Precision, "Fp32, MixedBf16 or Auto");
 
         if (Recipe == TrainingRecipe.CoupleGenerator)
         {

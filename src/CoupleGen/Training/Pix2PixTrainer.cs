@@ -35,6 +35,7 @@ public sealed class Pix2PixTrainer : IDisposable
     private readonly ILogger logger;
     private readonly IStepOptimizer generatorOptimizer;
     private readonly IStepOptimizer discriminatorOptimizer;
+    private readonly CheckedConvolutions convolutions;
     private int[]? permutation;
     private int permutationEpoch = -1;
     private bool disposed;
@@ -83,6 +84,21 @@ public sealed class Pix2PixTrainer : IDisposable
         Generator.to(Device);
         Discriminator.to(Device);
         PerceptualLoss?.Features.to(Device);
+        var (generatorChannels, discriminatorChannels) = options.Recipe == TrainingRecipe.CoupleGenerator
+            ? (options.CoupleGeneratorNetwork.InputChannels, options.CoupleGeneratorNetwork.InputChannels + options.CoupleGeneratorNetwork.OutputChannels)
+            : (options.Generator.InputChannels, options.Discriminator.InputChannels);
+        convolutions = new CheckedConvolutions(
+            Generator,
+            Discriminator,
+            new long[] { options.BatchSize, generatorChannels, options.ImageSize, options.ImageSize },
+            new long[] { options.BatchSize, discriminatorChannels, options.ImageSize, options.ImageSize },
+            CheckedConvolutions.UseMixed(options.Precision, Device));
+        string replaced = string.Join(", ", convolutions.Choices.Where(choice => choice.Value != (convolutions.MixedPrecision ? ConvolutionKernel.Bf16 : ConvolutionKernel.Module)).Select(choice => $"{choice.Key}: {choice.Value}"));
+        if (replaced.Length > 0)
+        {
+            Log.ConvolutionKernelsReplaced(this.logger, replaced);
+        }
+
         if (options.Recipe == TrainingRecipe.CoupleGenerator)
         {
             generatorOptimizer = new TensorFlowRmsProp(Generator.parameters(), options.LearningRate, options.RmsPropDecay, options.RmsPropEpsilon);
@@ -112,6 +128,15 @@ public sealed class Pix2PixTrainer : IDisposable
 
     /// <summary>Gets the perceptual loss in use, or <see langword="null"/> when <see cref="Pix2PixOptions.PerceptualWeight"/> is 0.</summary>
     public PerceptualLoss? PerceptualLoss { get; }
+
+    /// <summary>Gets a value indicating whether the networks train in bfloat16 mixed precision (<see cref="Pix2PixOptions.Precision"/> resolved for <see cref="Device"/>).</summary>
+    public bool UsesMixedPrecision => convolutions.MixedPrecision;
+
+    /// <summary>Gets how each convolution is computed, by name, as checked against float64 at construction.</summary>
+    internal IReadOnlyDictionary<string, ConvolutionKernel> ConvolutionKernels => convolutions.Choices;
+
+    /// <summary>Computes the networks as <see cref="TrainStep"/> does until the result is disposed (tests).</summary>
+    internal IDisposable UseTrainingKernels() => convolutions.Enable();
 
     /// <summary>Gets how many unreadable pairs were skipped in this process (see <see cref="Pix2PixOptions.UnreadablePairs"/>).</summary>
     public int SkippedPairs { get; private set; }
@@ -177,18 +202,24 @@ public sealed class Pix2PixTrainer : IDisposable
         }
 
         using var scope = NewDisposeScope();
+        using IDisposable kernels = convolutions.Enable();
         Generator.train();
         Discriminator.train();
         Tensor realA = input.to(Device);
         Tensor realB = target.to(Device);
-        Tensor fakeB = Generator.call(realA);
+
+        // In mixed precision the networks see bfloat16 channels-last images; losses are computed in FP32.
+        Tensor networkA = convolutions.ToInput(realA);
+        Tensor networkB = convolutions.ToInput(realB);
+        Tensor networkFakeB = Generator.call(networkA);
+        Tensor fakeB = networkFakeB.to(ScalarType.Float32);
         bool wasserstein = Options.Recipe == TrainingRecipe.CoupleGenerator;
 
         SetRequiresGrad(Discriminator, true);
         discriminatorOptimizer.ZeroGrad();
-        Tensor fakeAB = torch.cat(new[] { realA, fakeB }, 1);
-        Tensor predictFake = Discriminator.call(fakeAB.detach());
-        Tensor predictReal = Discriminator.call(torch.cat(new[] { realA, realB }, 1));
+        Tensor fakeAB = torch.cat(new[] { networkA, networkFakeB }, 1);
+        Tensor predictFake = Discriminator.call(fakeAB.detach()).to(ScalarType.Float32);
+        Tensor predictReal = Discriminator.call(torch.cat(new[] { networkA, networkB }, 1)).to(ScalarType.Float32);
         Tensor lossD = wasserstein
             ? predictFake.mean() - predictReal.mean()
             : (GanLoss.Compute(predictFake, targetIsReal: false, Options.GanMode) + GanLoss.Compute(predictReal, targetIsReal: true, Options.GanMode)).mul(Scalars.Half);
@@ -201,7 +232,7 @@ public sealed class Pix2PixTrainer : IDisposable
 
         SetRequiresGrad(Discriminator, false);
         generatorOptimizer.ZeroGrad();
-        Tensor predictFakeForG = Discriminator.call(fakeAB);
+        Tensor predictFakeForG = Discriminator.call(fakeAB).to(ScalarType.Float32);
         Tensor lossGGan = wasserstein ? -predictFakeForG.mean() : GanLoss.Compute(predictFakeForG, targetIsReal: true, Options.GanMode);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
         Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)).Plus(lossGL1.mul(Scalars.Of(Options.L1Weight)));

@@ -1,0 +1,304 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoupleGen.Generation;
+using CoupleGen.Models;
+using CoupleGen.Models.CoupleGenerator;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CoupleGen.Training;
+
+/// <summary>
+/// How the trainer computes each convolution of its networks, chosen by checking the candidates at the
+/// layer's training shape (output, input gradient and weight gradient) against the same convolution
+/// computed as a matrix product over unfolded patches, whose gradients do not go through oneDNN.
+/// libtorch 2.10's CPU convolutions return wrong input gradients when the output channels are not a
+/// multiple of 16 (the PatchGAN's last, 1-channel layer: relative error about 1; NaN for some shapes),
+/// in FP32 and in bfloat16; zero-padding the output channels to a multiple of 16 and slicing the result
+/// gives exact gradients at little cost. In <see cref="TrainingPrecision.MixedBf16"/> the candidates come
+/// first in bfloat16 (autocast: the FP32 weight is cast at every call, so gradients and optimizer stay
+/// FP32; activations are bfloat16 channels-last), then in FP32. Layers whose FP32 module passes keep it,
+/// so an FP32 trainer with no failing layer computes exactly as before. TorchSharp has no autocast or
+/// per-op override, so the choices run through the networks' layer hooks.
+/// </summary>
+internal sealed class CheckedConvolutions
+{
+    private const double Bf16Tolerance = 1.0 / 32;
+    private const double Fp32Tolerance = 1e-3;
+    private const long ChannelMultiple = 16;
+
+    private readonly List<Action<bool>> switches = new();
+    private readonly Dictionary<string, ConvolutionKernel> choices = new();
+
+    /// <summary>Initializes a new instance of the <see cref="CheckedConvolutions"/> class, checking every convolution (disabled until <see cref="Enable"/>).</summary>
+    /// <param name="generator">The generator.</param>
+    /// <param name="discriminator">The discriminator.</param>
+    /// <param name="generatorInput">The generator's training batch shape.</param>
+    /// <param name="discriminatorInput">The discriminator's training batch shape.</param>
+    /// <param name="mixedPrecision">Whether bfloat16 candidates come first.</param>
+    /// <param name="rejectBf16">Tests only: treat every bfloat16 candidate as failed.</param>
+    /// <exception cref="NotSupportedException">A network has no layer hooks.</exception>
+    public CheckedConvolutions(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, long[] generatorInput, long[] discriminatorInput, bool mixedPrecision, bool rejectBf16 = false)
+    {
+        MixedPrecision = mixedPrecision;
+
+        // The checks draw random numbers; the run's seeded stream must not depend on them.
+        using Tensor randomState = torch.get_rng_state();
+        try
+        {
+            Add(generator, nameof(Pix2PixTrainer.Generator), generatorInput, rejectBf16);
+            Add(discriminator, nameof(Pix2PixTrainer.Discriminator), discriminatorInput, rejectBf16);
+        }
+        finally
+        {
+            torch.set_rng_state(randomState);
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the networks compute in bfloat16 where the check allows.</summary>
+    public bool MixedPrecision { get; }
+
+    /// <summary>Gets the choice for every convolution, by name (e.g. <c>Discriminator.model.11</c>).</summary>
+    public IReadOnlyDictionary<string, ConvolutionKernel> Choices => choices;
+
+    /// <summary>Resolves <see cref="TrainingPrecision.Auto"/>: mixed precision on a CPU with native bfloat16.</summary>
+    public static bool UseMixed(TrainingPrecision precision, Device device) => precision switch
+    {
+        TrainingPrecision.MixedBf16 => true,
+        TrainingPrecision.Auto => device.type == DeviceType.CPU && Native.CpuFeatures.HasNativeBFloat16,
+        _ => false,
+    };
+
+    /// <summary>Converts a batch to the networks' input format: bfloat16 channels-last in mixed precision, unchanged otherwise.</summary>
+    public Tensor ToInput(Tensor batch) => MixedPrecision ? BFloat16Inference.ToInput(batch) : batch;
+
+    /// <summary>Computes the networks with the chosen kernels until the result is disposed.</summary>
+    public IDisposable Enable()
+    {
+        switches.ForEach(use => use(true));
+        return new Disabler(switches);
+    }
+
+    private void Add(nn.Module<Tensor, Tensor> network, string networkName, long[] inputShape, bool rejectBf16)
+    {
+        var names = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, module) in network.named_modules())
+        {
+            names[module] = name;
+        }
+
+        var hosts = Hosts(network);
+        var shapes = RecordConvolutionInputs(network, hosts, inputShape);
+        foreach (var (layers, use) in hosts)
+        {
+            bool anyOverride = false;
+            Func<Tensor, Tensor>[] kernels = layers.Select(layer =>
+            {
+                if (layer is not Convolution convolution)
+                {
+                    return ((nn.Module<Tensor, Tensor>)layer).call;
+                }
+
+                ConvolutionKernel choice = Choose(convolution, shapes[convolution], rejectBf16);
+                choices[$"{networkName}.{names[convolution]}"] = choice;
+                anyOverride |= choice != ConvolutionKernel.Module;
+                return Kernel(convolution, choice);
+            }).ToArray();
+            if (anyOverride || MixedPrecision)
+            {
+                switches.Add(on => use(on ? kernels : null));
+            }
+        }
+    }
+
+    private ConvolutionKernel Choose(Convolution convolution, long[] inputShape, bool rejectBf16)
+    {
+        using var scope = NewDisposeScope();
+        long[] shape = inputShape.ToArray();
+        shape[0] = 1;
+        Device device = convolution.weight.device;
+        Tensor input = torch.randn(shape, device: device);
+        Tensor weight = convolution.weight.detach();
+        Tensor? outputGradient = null;
+        var reference = Run(convolution, ConvolutionKernel.Unfolded, input, weight, ref outputGradient);
+
+        var candidates = MixedPrecision && !rejectBf16
+            ? new[] { ConvolutionKernel.Bf16, ConvolutionKernel.Bf16Padded, ConvolutionKernel.Module, ConvolutionKernel.Fp32Padded }
+            : new[] { ConvolutionKernel.Module, ConvolutionKernel.Fp32Padded };
+        foreach (ConvolutionKernel candidate in candidates)
+        {
+            double tolerance = candidate is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded ? Bf16Tolerance : Fp32Tolerance;
+            var result = Run(convolution, candidate, input, weight, ref outputGradient);
+            if (Close(result.Output, reference.Output, tolerance) && Close(result.InputGradient, reference.InputGradient, tolerance) && Close(result.WeightGradient, reference.WeightGradient, tolerance))
+            {
+                return candidate;
+            }
+        }
+
+        return ConvolutionKernel.Unfolded;
+    }
+
+    /// <summary>Runs one kernel forward and backward on copies of the input and weight; returns the output and both gradients in FP32.</summary>
+    private static (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Run(Convolution convolution, ConvolutionKernel kernel, Tensor input, Tensor weight, ref Tensor? outputGradient)
+    {
+        bool reduced = kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded;
+        Tensor x = (reduced ? BFloat16Inference.ToInput(input) : input.clone()).detach().requires_grad_(true);
+        Tensor w = weight.clone().requires_grad_(true);
+        Tensor y = Compute(convolution, kernel, x, w, convolution.bias?.detach());
+        outputGradient ??= torch.randn(y.shape, device: y.device);
+        y.backward(new[] { outputGradient.to(y.dtype) });
+        return (y.to(ScalarType.Float32), x.grad!.to(ScalarType.Float32), w.grad!.to(ScalarType.Float32));
+    }
+
+    /// <summary>
+    /// A convolution as a matrix product over unfolded patches (im2col), in FP32: its gradients come from
+    /// <c>fold</c>/<c>unfold</c> and a matrix product, none of which goes through oneDNN's convolutions.
+    /// </summary>
+    private static Tensor Unfolded(Convolution convolution, Tensor input, Tensor weight, Tensor? bias)
+    {
+        long[] kernel = convolution.kernel_size;
+        long[] stride = convolution.stride;
+        long[] padding = convolution.padding ?? new long[stride.Length];
+        long[] dilation = convolution.dilation;
+        if (convolution.groups != 1 || kernel[0] != kernel[1] || stride[0] != stride[1] || padding[0] != padding[1] || dilation[0] != dilation[1])
+        {
+            throw new NotSupportedException("The unfolded convolution takes square, ungrouped convolutions only.");
+        }
+
+        long batch = input.shape[0];
+        Tensor y;
+        if (convolution is ConvTranspose2d)
+        {
+            // [N, in, H*W] -> columns [N, out*k*k, H*W] -> folded into the output image.
+            long height = ((input.shape[2] - 1) * stride[0]) - (2 * padding[0]) + (dilation[0] * (kernel[0] - 1)) + 1 + convolution.output_padding[0];
+            long width = ((input.shape[3] - 1) * stride[1]) - (2 * padding[1]) + (dilation[1] * (kernel[1] - 1)) + 1 + convolution.output_padding[1];
+            Tensor columns = weight.flatten(1).t().matmul(input.flatten(2));
+            y = nn.functional.fold(columns, (height, width), (kernel[0], kernel[1]), (dilation[0], dilation[1]), (padding[0], padding[1]), (stride[0], stride[1]));
+        }
+        else
+        {
+            long height = ((input.shape[2] + (2 * padding[0]) - (dilation[0] * (kernel[0] - 1)) - 1) / stride[0]) + 1;
+            long width = ((input.shape[3] + (2 * padding[1]) - (dilation[1] * (kernel[1] - 1)) - 1) / stride[1]) + 1;
+            Tensor columns = nn.functional.unfold(input, kernel[0], dilation[0], padding[0], stride[0]);
+            y = weight.flatten(1).matmul(columns).view(batch, convolution.out_channels, height, width);
+        }
+
+        return bias is null ? y : y.add(bias.view(1, -1, 1, 1));
+    }
+
+    private static bool Close(Tensor candidate, Tensor reference, double tolerance)
+    {
+        double error = candidate.sub(reference).abs().max().item<float>();
+        double largest = reference.abs().max().item<float>();
+        return double.IsFinite(error) && error <= tolerance * Math.Max(largest, 1e-30);
+    }
+
+    private static Func<Tensor, Tensor> Kernel(Convolution convolution, ConvolutionKernel kernel) =>
+        x => Compute(convolution, kernel, x, convolution.weight, convolution.bias);
+
+    /// <summary>
+    /// One convolution with <paramref name="kernel"/>: the weight and bias are cast to its format (the cast
+    /// carries their gradients back), the input too, and the output is returned in the input's format.
+    /// </summary>
+    private static Tensor Compute(Convolution convolution, ConvolutionKernel kernel, Tensor input, Tensor weight, Tensor? bias)
+    {
+        ScalarType format = kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded ? ScalarType.BFloat16 : ScalarType.Float32;
+        if (kernel == ConvolutionKernel.Unfolded)
+        {
+            return Unfolded(convolution, input.to(format), weight, bias).to(input.dtype);
+        }
+
+        bool padded = kernel is ConvolutionKernel.Bf16Padded or ConvolutionKernel.Fp32Padded;
+        Tensor w = weight.to(format);
+        Tensor? b = bias?.to(format);
+        long outputs = convolution.out_channels;
+        long missing = (ChannelMultiple - (outputs % ChannelMultiple)) % ChannelMultiple;
+        if (padded && missing > 0)
+        {
+            // Transposed weights are [in, out, kH, kW], plain ones [out, in, kH, kW].
+            int outputDimension = convolution is ConvTranspose2d ? 1 : 0;
+            long[] zerosShape = w.shape.ToArray();
+            zerosShape[outputDimension] = missing;
+            w = torch.cat(new[] { w, torch.zeros(zerosShape, format, w.device) }, outputDimension);
+            b = b is null ? null : torch.cat(new[] { b, torch.zeros(new[] { missing }, format, b.device) }, 0);
+        }
+
+        Tensor y = convolution switch
+        {
+            ConvTranspose2d deconv => nn.functional.conv_transpose2d(input.to(format), w, b, deconv.stride, deconv.padding, deconv.output_padding, deconv.dilation, deconv.groups),
+            Conv2d conv => nn.functional.conv2d(input.to(format), w, b, conv.stride, conv.padding, conv.dilation, conv.groups),
+            _ => throw new NotSupportedException($"The trainer cannot run a {convolution.GetType().Name}."),
+        };
+        if (padded && missing > 0)
+        {
+            y = y.narrow(1, 0, outputs);
+        }
+
+        return y.to(input.dtype);
+    }
+
+    /// <summary>The networks' layer hooks: each host's layers in order, and how to replace how they are computed.</summary>
+    private static List<(IReadOnlyList<nn.Module> Layers, Action<Func<Tensor, Tensor>[]?> Use)> Hosts(nn.Module network)
+    {
+        switch (network)
+        {
+            case UnetGenerator unet:
+                return unet.modules().OfType<UnetSkipBlock>()
+                    .Select(block => ((IReadOnlyList<nn.Module>)block.Children.ToList(), (Action<Func<Tensor, Tensor>[]?>)block.UseKernels))
+                    .ToList();
+            case CoupleGeneratorUnet couple:
+                int encoders = couple.Encoders.Count;
+                var layers = couple.Encoders.Cast<nn.Module>().Concat(couple.Decoders).ToList();
+                return new() { (layers, kernels => couple.UseKernels(kernels?[..encoders], kernels?[encoders..])) };
+            case PatchDiscriminator patch:
+                return new() { (patch.Children.ToList(), patch.UseKernels) };
+            case CoupleGeneratorDiscriminator critic:
+                return new() { (critic.Children.ToList(), critic.UseKernels) };
+            default:
+                throw new NotSupportedException($"The trainer does not know the layers of {network.GetType().Name}.");
+        }
+    }
+
+    /// <summary>Runs the network once without autograd to learn each convolution's input shape.</summary>
+    private static Dictionary<Convolution, long[]> RecordConvolutionInputs(nn.Module<Tensor, Tensor> network, List<(IReadOnlyList<nn.Module> Layers, Action<Func<Tensor, Tensor>[]?> Use)> hosts, long[] inputShape)
+    {
+        var shapes = new Dictionary<Convolution, long[]>(ReferenceEqualityComparer.Instance);
+        foreach (var (layers, use) in hosts)
+        {
+            use(layers.Select(layer => (Func<Tensor, Tensor>)(x =>
+            {
+                if (layer is Convolution convolution)
+                {
+                    shapes[convolution] = x.shape;
+                }
+
+                return ((nn.Module<Tensor, Tensor>)layer).call(x);
+            })).ToArray());
+        }
+
+        bool training = network.training;
+        try
+        {
+            // Evaluation mode: batch norm then needs no batch statistics, so a batch of 1 at 1x1 is fine.
+            network.eval();
+            using var noGrad = torch.no_grad();
+            using var scope = NewDisposeScope();
+            Device device = network.parameters().First().device;
+            network.call(torch.zeros(inputShape, device: device));
+        }
+        finally
+        {
+            network.train(training);
+            hosts.ForEach(host => host.Use(null));
+        }
+
+        return shapes;
+    }
+
+    private sealed class Disabler(List<Action<bool>> switches) : IDisposable
+    {
+        public void Dispose() => switches.ForEach(use => use(false));
+    }
+}
