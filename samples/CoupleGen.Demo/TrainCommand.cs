@@ -23,6 +23,14 @@ internal static class TrainCommand
         _ => throw new UsageException($"--direction is AtoB or BtoA, not '{text}'."),
     };
 
+    public static TrainingPrecision ParsePrecision(string? text) => (text ?? "fp32").ToLowerInvariant() switch
+    {
+        "fp32" => TrainingPrecision.Fp32,
+        "mixed" => TrainingPrecision.MixedBf16,
+        "auto" => TrainingPrecision.Auto,
+        _ => throw new UsageException($"--precision is fp32, mixed or auto, not '{text}'."),
+    };
+
     private static PerceptualLoss LoadFeatureLoss(string path)
     {
         using WeightDictionary weights = WeightFile.Load(path);
@@ -58,6 +66,7 @@ internal static class TrainCommand
             throw new UsageException($"--recipe is pix2pix or couplegenerator, not '{recipe}'.");
         }
         PairDirection direction = ParseDirection(arguments.Text("direction"));
+        TrainingPrecision precision = ParsePrecision(arguments.Text("precision"));
         arguments.RejectUnknown();
 
         using var logging = Logging.Create();
@@ -103,6 +112,7 @@ internal static class TrainCommand
             Seed = seed,
             CheckpointPath = checkpoint,
             CheckpointInterval = checkpointEvery,
+            Precision = precision,
         };
         if (recipe == "couplegenerator" && perceptual is not null)
         {
@@ -119,7 +129,7 @@ internal static class TrainCommand
         ILogger logger = logging.CreateLogger("train");
         using (Pix2PixTrainer trainer = resume is null
             ? new Pix2PixTrainer(options, featureLoss, logger)
-            : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = o.DecayEpochs == 0 ? 0 : decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery }, logger: logger, perceptualLoss: featureLoss))
+            : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = o.DecayEpochs == 0 ? 0 : decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery, Precision = precision }, logger: logger, perceptualLoss: featureLoss))
         {
             trainer.Train(train, new ProgressSheets(new ProgressBar(), trainer, heldOut, direction, output, sheetEvery), cancellationToken);
             Console.WriteLine($"Training-set L1 (evaluation mode): {trainer.EvaluateL1(train):F4}");

@@ -16,7 +16,7 @@ internal static class Usage
                         [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--resume CHECKPOINT]
                         [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy] [--filters 64]
-                        [--perceptual FILE --perceptual-weight W]
+                        [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
             did. Holds out whole couples, writes DIR/couplegen.ckpt, DIR/contact-sheet.png and, every
@@ -26,6 +26,8 @@ internal static class Usage
             its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as
             the ResNet18.onnx of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 (see docs/weights.md).
+            --precision mixed trains the convolutions in bfloat16 with FP32 weights (faster on CPUs with
+            native bfloat16; auto picks it there); fp32 (default) is the paper's arithmetic.
 
         couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR [--frame never|always]
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.

@@ -65,6 +65,7 @@ public class SampleCliTests
         Assert.Equal(2, SampleApp.Run("demo", "--stepz", "3").Code);
         Assert.Equal(2, SampleApp.Run("frobnicate").Code);
         Assert.Equal(2, SampleApp.Run("train").Code);
+        Assert.Equal(2, SampleApp.Run("train", "--data", TestData.NewFolder(), "--precision", "fp16").Code);
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public class SampleCliTests
         }
 
         string output = Path.Combine(folder, "run");
-        var (code, stdout, error) = SampleApp.Run("train", "--data", data, "--out", output, "--image-size", "64", "--filters", "8", "--steps", "4", "--sheet-every", "2", "--hold-out", "2");
+        var (code, stdout, error) = SampleApp.Run("train", "--data", data, "--out", output, "--image-size", "64", "--filters", "8", "--steps", "4", "--sheet-every", "2", "--hold-out", "2", "--precision", "mixed");
         Assert.True(code == 0, error);
         Assert.True(File.Exists(Path.Combine(output, "progress", "step-000002.png")), stdout);
         Assert.True(File.Exists(Path.Combine(output, "progress", "step-000004.png")), stdout);
@@ -100,5 +101,7 @@ public class SampleCliTests
         Assert.True(sheet.Width >= 3 * 64, "three columns: input | generated | real");
         Assert.True(File.Exists(Path.Combine(output, "couplegen.ckpt")));
         Assert.True(File.Exists(Path.Combine(output, "quality.md")));
+        using var resumed = CoupleGen.Training.Pix2PixTrainer.Resume(Path.Combine(output, "couplegen.ckpt"), device: TorchSharp.torch.CPU);
+        Assert.Equal(CoupleGen.Training.TrainingPrecision.MixedBf16, resumed.Options.Precision);
     }
 }
