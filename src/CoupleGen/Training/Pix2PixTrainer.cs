@@ -28,7 +28,9 @@ namespace CoupleGen.Training;
 /// generator step with GAN loss + lambda x L1, both with Adam; the learning rate stays constant for
 /// <see cref="Pix2PixOptions.Epochs"/> epochs and then decays linearly over
 /// <see cref="Pix2PixOptions.DecayEpochs"/>. Seeded runs on the CPU are reproducible, also across a
-/// checkpoint and <see cref="Resume"/>. Not thread-safe: one thread drives a trainer.
+/// checkpoint and <see cref="Resume"/>. Construction checks every convolution at its training shape
+/// (libtorch 2.10 gets some input gradients wrong; see docs/training.md), which takes a few seconds for
+/// unet_256 at 256x256. Not thread-safe: one thread drives a trainer.
 /// </summary>
 public sealed class Pix2PixTrainer : IDisposable
 {
@@ -132,7 +134,7 @@ public sealed class Pix2PixTrainer : IDisposable
     /// <summary>Gets a value indicating whether the networks train in bfloat16 mixed precision (<see cref="Pix2PixOptions.Precision"/> resolved for <see cref="Device"/>).</summary>
     public bool UsesMixedPrecision => convolutions.MixedPrecision;
 
-    /// <summary>Gets how each convolution is computed, by name, as checked against float64 at construction.</summary>
+    /// <summary>Gets how each convolution is computed, by name, as chosen by the checks at construction (see <see cref="CheckedConvolutions"/>).</summary>
     internal IReadOnlyDictionary<string, ConvolutionKernel> ConvolutionKernels => convolutions.Choices;
 
     /// <summary>Computes the networks as <see cref="TrainStep"/> does until the result is disposed (tests).</summary>
