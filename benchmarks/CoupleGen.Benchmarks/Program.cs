@@ -44,14 +44,16 @@ if (args.Length == 2 && args[0] == "--write-checkpoint")
     return;
 }
 
-// --peak-rss BATCH PRECISION [CHECKPOINT] loads a unet_256 from a .pth file the way apps do, runs 20 batches and prints RSS
-// (VmRSS) and peak RSS (VmHWM) after each stage.
-// With a CHECKPOINT (from --write-checkpoint, run first in its own process) it loads that instead.
-if (args.Length is 3 or 4 && args[0] == "--peak-rss")
+// --peak-rss BATCH PRECISION [CHECKPOINT [MAX-BATCH]] loads a unet_256 from a .pth file the way apps do, runs 20 batches and
+// prints RSS (VmRSS) and peak RSS (VmHWM) after each stage.
+// With a CHECKPOINT (from --write-checkpoint, run first in its own process) it loads that instead; MAX-BATCH sets
+// PartnerGeneratorOptions.MaxBatchSize (default: BATCH), the largest batch one forward pass takes.
+if (args.Length is 3 or 4 or 5 && args[0] == "--peak-rss")
 {
     int batch = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    int maxBatch = args.Length == 5 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : batch;
     var precision = Enum.Parse<CoupleGen.Generation.InferencePrecision>(args[2], ignoreCase: true);
-    string weights = args.Length == 4 ? args[3] : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"couplegen-peak-rss-{Environment.ProcessId}.pth");
+    string weights = args.Length >= 4 ? args[3] : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"couplegen-peak-rss-{Environment.ProcessId}.pth");
     if (args.Length == 3)
     {
         using (var model = new UnetGenerator())
@@ -62,7 +64,7 @@ if (args.Length is 3 or 4 && args[0] == "--peak-rss")
         Memory("model exported");
     }
 
-    using var partnerGenerator = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(weights, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, MaxBatchSize = batch, Precision = precision });
+    using var partnerGenerator = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(weights, new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, MaxBatchSize = maxBatch, Precision = precision });
     if (args.Length == 3)
     {
         System.IO.File.Delete(weights);
@@ -86,7 +88,7 @@ if (args.Length is 3 or 4 && args[0] == "--peak-rss")
 
     Memory("20 batches");
     string peak = System.IO.File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal));
-    Console.WriteLine($"batch {batch}, {precision}: {peak.Replace("\t", " ", StringComparison.Ordinal)}");
+    Console.WriteLine($"batch {batch} (at most {maxBatch} per forward pass), {precision}: {peak.Replace("\t", " ", StringComparison.Ordinal)}");
     return;
 }
 
