@@ -130,6 +130,21 @@ public class MixedPrecisionTrainingTests
     }
 
     [Fact]
+    public void SeededMixedRunsAreReproducible()
+    {
+        var dataset = new SyntheticCoupleDataset(8, 32);
+        System.Collections.Generic.List<double> Run()
+        {
+            using var trainer = new Pix2PixTrainer(TestData.TinyOptions(seed: 99) with { MaxSteps = 4, Precision = TrainingPrecision.MixedBf16 });
+            var losses = new System.Collections.Generic.List<double>();
+            trainer.Train(dataset, new SynchronousProgress<TrainingProgress>(p => losses.Add(p.Losses.GeneratorL1 + p.Losses.Discriminator + p.Losses.GeneratorGan)));
+            return losses;
+        }
+
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
     public void AutoUsesMixedPrecisionExactlyOnCpusWithNativeBFloat16()
     {
         using var trainer = new Pix2PixTrainer(Options(TrainingPrecision.Auto));
