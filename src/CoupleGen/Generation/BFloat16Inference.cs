@@ -35,6 +35,12 @@ internal static class BFloat16Inference
         convolution.weight = parameter;
     }
 
+    /// <summary>Resolves <see cref="InferencePrecision.Auto"/> for <paramref name="device"/>; other values stay as they are.</summary>
+    public static InferencePrecision Resolve(InferencePrecision requested, Device device) =>
+        requested == InferencePrecision.Auto
+            ? Native.CpuFeatures.PrefersBFloat16(device) ? InferencePrecision.Bf16 : InferencePrecision.Fp32
+            : requested;
+
     public static Tensor ToInput(Tensor batch)
     {
         using Tensor reduced = batch.to(ScalarType.BFloat16);

@@ -314,11 +314,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     {
         generator.to(device);
         generator.eval();
-        Precision = options.Precision switch
-        {
-            InferencePrecision.Auto => device.type == DeviceType.CPU && Native.CpuFeatures.HasNativeBFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32,
-            InferencePrecision other => other,
-        };
+        Precision = BFloat16Inference.Resolve(options.Precision, device);
         if (Precision == InferencePrecision.Bf16)
         {
             BFloat16Inference.Convert(generator);

@@ -145,11 +145,7 @@ public sealed class PerceptualLoss : IDisposable
                 return known;
             }
 
-            InferencePrecision resolved = requestedPrecision switch
-            {
-                InferencePrecision.Auto => device.type == DeviceType.CPU && CpuFeatures.HasNativeBFloat16 ? InferencePrecision.Bf16 : InferencePrecision.Fp32,
-                InferencePrecision other => other,
-            };
+            InferencePrecision resolved = BFloat16Inference.Resolve(requestedPrecision, device);
             if (resolved == InferencePrecision.Bf16)
             {
                 BFloat16Inference.Convert(Features);

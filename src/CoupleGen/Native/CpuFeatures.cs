@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using static TorchSharp.torch;
 
 namespace CoupleGen.Native;
 
@@ -11,6 +12,12 @@ internal static class CpuFeatures
 
     /// <summary>Gets a value indicating whether the CPU has bfloat16 dot-product instructions (AVX512-BF16 or AMX-BF16).</summary>
     public static bool HasNativeBFloat16 => NativeBFloat16Lazy.Value;
+
+    /// <summary>
+    /// The rule every <c>Auto</c> precision follows: bfloat16 on a CPU with native bfloat16 instructions,
+    /// FP32 everywhere else (CUDA included).
+    /// </summary>
+    public static bool PrefersBFloat16(Device device) => device.type == TorchSharp.DeviceType.CPU && HasNativeBFloat16;
 
     private static bool DetectNativeBFloat16()
     {

@@ -67,7 +67,7 @@ internal sealed class CheckedConvolutions
     public static bool UseMixed(TrainingPrecision precision, Device device) => precision switch
     {
         TrainingPrecision.MixedBf16 => true,
-        TrainingPrecision.Auto => device.type == DeviceType.CPU && Native.CpuFeatures.HasNativeBFloat16,
+        TrainingPrecision.Auto => Native.CpuFeatures.PrefersBFloat16(device),
         _ => false,
     };
 
