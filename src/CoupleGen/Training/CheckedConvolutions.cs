@@ -35,12 +35,12 @@ internal sealed class CheckedConvolutions
     /// <summary>Initializes a new instance of the <see cref="CheckedConvolutions"/> class, checking every convolution (disabled until <see cref="Enable"/>).</summary>
     /// <param name="generator">The generator.</param>
     /// <param name="discriminator">The discriminator.</param>
-    /// <param name="generatorInput">The generator's training batch shape.</param>
-    /// <param name="discriminatorInput">The discriminator's training batch shape.</param>
+    /// <param name="batchSize">The training batch size.</param>
+    /// <param name="imageSize">The training images' width and height.</param>
     /// <param name="mixedPrecision">Whether bfloat16 candidates come first.</param>
     /// <param name="rejectBf16">Tests only: treat every bfloat16 candidate as failed.</param>
     /// <exception cref="NotSupportedException">A network has no layer hooks.</exception>
-    public CheckedConvolutions(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, long[] generatorInput, long[] discriminatorInput, bool mixedPrecision, bool rejectBf16 = false)
+    public CheckedConvolutions(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, int batchSize, int imageSize, bool mixedPrecision, bool rejectBf16 = false)
     {
         MixedPrecision = mixedPrecision;
 
@@ -48,8 +48,8 @@ internal sealed class CheckedConvolutions
         using Tensor randomState = torch.get_rng_state();
         try
         {
-            Add(generator, nameof(Pix2PixTrainer.Generator), generatorInput, rejectBf16);
-            Add(discriminator, nameof(Pix2PixTrainer.Discriminator), discriminatorInput, rejectBf16);
+            Add(generator, nameof(Pix2PixTrainer.Generator), batchSize, imageSize, rejectBf16);
+            Add(discriminator, nameof(Pix2PixTrainer.Discriminator), batchSize, imageSize, rejectBf16);
         }
         finally
         {
@@ -81,7 +81,7 @@ internal sealed class CheckedConvolutions
         return new Disabler(switches);
     }
 
-    private void Add(nn.Module<Tensor, Tensor> network, string networkName, long[] inputShape, bool rejectBf16)
+    private void Add(nn.Module<Tensor, Tensor> network, string networkName, int batchSize, int imageSize, bool rejectBf16)
     {
         var names = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
         foreach (var (name, module) in network.named_modules())
@@ -90,7 +90,10 @@ internal sealed class CheckedConvolutions
         }
 
         var hosts = Hosts(network);
-        var shapes = RecordConvolutionInputs(network, hosts, inputShape);
+
+        // Each network's first layer is a convolution, so it tells the input's channel count.
+        long channels = hosts[0].Layers.OfType<Convolution>().First().in_channels;
+        var shapes = RecordConvolutionInputs(network, hosts, new long[] { batchSize, channels, imageSize, imageSize });
         foreach (var (layers, use) in hosts)
         {
             bool anyOverride = false;

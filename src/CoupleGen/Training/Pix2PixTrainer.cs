@@ -86,15 +86,7 @@ public sealed class Pix2PixTrainer : IDisposable
         Generator.to(Device);
         Discriminator.to(Device);
         PerceptualLoss?.Features.to(Device);
-        var (generatorChannels, discriminatorChannels) = options.Recipe == TrainingRecipe.CoupleGenerator
-            ? (options.CoupleGeneratorNetwork.InputChannels, options.CoupleGeneratorNetwork.InputChannels + options.CoupleGeneratorNetwork.OutputChannels)
-            : (options.Generator.InputChannels, options.Discriminator.InputChannels);
-        convolutions = new CheckedConvolutions(
-            Generator,
-            Discriminator,
-            new long[] { options.BatchSize, generatorChannels, options.ImageSize, options.ImageSize },
-            new long[] { options.BatchSize, discriminatorChannels, options.ImageSize, options.ImageSize },
-            CheckedConvolutions.UseMixed(options.Precision, Device));
+        convolutions = new CheckedConvolutions(Generator, Discriminator, options.BatchSize, options.ImageSize, CheckedConvolutions.UseMixed(options.Precision, Device));
         string replaced = string.Join(", ", convolutions.Choices.Where(choice => choice.Value != (convolutions.MixedPrecision ? ConvolutionKernel.Bf16 : ConvolutionKernel.Module)).Select(choice => $"{choice.Key}: {choice.Value}"));
         if (replaced.Length > 0)
         {

@@ -69,7 +69,7 @@ public class CheckedConvolutionsTests
     {
         var options = Options(TrainingPrecision.MixedBf16);
         using var trainer = new Pix2PixTrainer(options);
-        var checkedAll = new CheckedConvolutions(trainer.Generator, trainer.Discriminator, new long[] { 2, 3, 32, 32 }, new long[] { 2, 6, 32, 32 }, mixedPrecision: true, rejectBf16: true);
+        var checkedAll = new CheckedConvolutions(trainer.Generator, trainer.Discriminator, batchSize: 2, imageSize: 32, mixedPrecision: true, rejectBf16: true);
         Assert.All(checkedAll.Choices.Values, kernel => Assert.True(kernel is ConvolutionKernel.Module or ConvolutionKernel.Fp32Padded or ConvolutionKernel.Unfolded));
         Assert.Contains(trainer.ConvolutionKernels.Values, kernel => kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded);
     }
