@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using CoupleGen.Data;
 using CoupleGen.Generation;
-using CoupleGen.Imaging;
 using CoupleGen.Losses;
 using CoupleGen.Models.Vgg;
 using CoupleGen.Training;
@@ -43,14 +41,14 @@ public class PerceptualTrainingBenchmarks
         }
         else
         {
-            vgg = new VggFeatures(new VggFeatureOptions { Taps = Perceptual.StartsWith("F ", System.StringComparison.Ordinal) ? CoupleGeneratorTaps : Taps });
+            bool coupleGeneratorLoss = Perceptual.StartsWith("F ", System.StringComparison.Ordinal);
+            vgg = new VggFeatures(new VggFeatureOptions { Taps = coupleGeneratorLoss ? CoupleGeneratorTaps : Taps });
             var precision = Perceptual.EndsWith("Bf16", System.StringComparison.Ordinal) ? InferencePrecision.Bf16 : InferencePrecision.Fp32;
-            trainer = new Pix2PixTrainer(options with { PerceptualWeight = 1.0 }, new PerceptualLoss(vgg, Perceptual.StartsWith("F ", System.StringComparison.Ordinal) ? PerceptualDistance.CoupleGenerator : PerceptualDistance.MeanSquaredError, precision: precision));
+            var distance = coupleGeneratorLoss ? PerceptualDistance.CoupleGenerator : PerceptualDistance.MeanSquaredError;
+            trainer = new Pix2PixTrainer(options with { PerceptualWeight = 1.0 }, new PerceptualLoss(vgg, distance, precision: precision));
         }
 
-        using var pair = new SyntheticCoupleDataset(1, 256).GetPair(0);
-        input = ImageTensor.ToTensor(pair.A).unsqueeze(0);
-        target = ImageTensor.ToTensor(pair.B).unsqueeze(0);
+        (input, target) = TrainingPair.Create();
         trainer.TrainStep(input, target);
     }
 

@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using CoupleGen.Imaging;
-using CoupleGen.Data;
 using CoupleGen.Training;
 using TorchSharp;
 
@@ -18,9 +16,7 @@ public class TrainingBenchmarks
     public void Setup()
     {
         trainer = new Pix2PixTrainer(new Pix2PixOptions { Seed = 1, Device = torch.CPU });
-        using var pair = new SyntheticCoupleDataset(1, 256).GetPair(0);
-        input = ImageTensor.ToTensor(pair.A).unsqueeze(0);
-        target = ImageTensor.ToTensor(pair.B).unsqueeze(0);
+        (input, target) = TrainingPair.Create();
         trainer.TrainStep(input, target);
     }
 
