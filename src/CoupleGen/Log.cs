@@ -30,7 +30,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Skipped unreadable pair {Path}: {Reason}")]
     public static partial void PairSkipped(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "These convolutions train with a replacement kernel because libtorch's own failed the check at their shape: {Layers}")]
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "These convolutions train with a replacement kernel because the one preferred for them failed the check at their shape: {Layers}")]
     public static partial void ConvolutionKernelsReplaced(ILogger logger, string layers);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Partner generator ready: {ImageSize}x{ImageSize} on {Device} in {Precision}, from {Source}")]

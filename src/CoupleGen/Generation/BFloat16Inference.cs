@@ -47,7 +47,11 @@ internal static class BFloat16Inference
         return ChannelsLast(reduced);
     }
 
-    private static Tensor ChannelsLast(Tensor tensor)
+    /// <summary>Gets whether <paramref name="tensor"/> ([N, C, H, W], C > 1) is laid out channels-last.</summary>
+    public static bool IsChannelsLast(Tensor tensor) => tensor.dim() == 4 && tensor.shape[1] > 1 && tensor.stride(1) == 1;
+
+    /// <summary>Returns <paramref name="tensor"/> laid out channels-last (a permuted view of an NHWC copy).</summary>
+    public static Tensor ChannelsLast(Tensor tensor)
     {
         using Tensor nhwc = tensor.permute(0, 2, 3, 1).contiguous();
         return nhwc.permute(0, 3, 1, 2);

@@ -22,6 +22,15 @@ namespace CoupleGen.Training;
 /// FP32; activations are bfloat16 channels-last), then in FP32. Layers whose FP32 module passes keep it,
 /// so an FP32 trainer with no failing layer computes exactly as before. TorchSharp has no autocast or
 /// per-op override, so the choices run through the networks' layer hooks.
+/// <para>
+/// In mixed precision on the CPU, weight-bound layers (each weight used at <see cref="WeightBoundUses"/>
+/// or fewer positions per batch: the U-Nets' inner levels, up to 16 MB of weights applied to a few
+/// pixels) try the bfloat16 unfolded product first: oneDNN re-lays out the bfloat16 weight for each of
+/// a convolution's three passes (forward, input gradient, weight gradient) and the weight gradient back,
+/// which costs these layers several times their arithmetic, while a matrix product reads the weight
+/// where it is (<c>ConvolutionKernelBenchmarks</c>: 2.9-4x faster per layer; ties at 256 uses). FP32
+/// modules stay faster than the FP32 product, so FP32 training keeps them.
+/// </para>
 /// </summary>
 internal sealed class CheckedConvolutions
 {
@@ -29,8 +38,12 @@ internal sealed class CheckedConvolutions
     private const double Fp32Tolerance = 1e-3;
     private const long ChannelMultiple = 16;
 
+    /// <summary>At most this many uses of each weight per batch (output positions of a convolution, input positions of a transposed one) make a layer weight-bound.</summary>
+    private const long WeightBoundUses = 64;
+
     private readonly List<Action<bool>> switches = new();
     private readonly Dictionary<string, ConvolutionKernel> choices = new();
+    private readonly Dictionary<string, ConvolutionKernel> workarounds = new();
 
     /// <summary>Initializes a new instance of the <see cref="CheckedConvolutions"/> class, checking every convolution (disabled until <see cref="Enable"/>).</summary>
     /// <param name="generator">The generator.</param>
@@ -62,6 +75,9 @@ internal sealed class CheckedConvolutions
 
     /// <summary>Gets the choice for every convolution, by name (e.g. <c>Discriminator.model.11</c>).</summary>
     public IReadOnlyDictionary<string, ConvolutionKernel> Choices => choices;
+
+    /// <summary>Gets the choices made because a preferred kernel failed its check, by name.</summary>
+    public IReadOnlyDictionary<string, ConvolutionKernel> Workarounds => workarounds;
 
     /// <summary>Resolves <see cref="TrainingPrecision.Auto"/>: mixed precision on a CPU with native bfloat16.</summary>
     public static bool UseMixed(TrainingPrecision precision, Device device) => precision switch
@@ -104,8 +120,14 @@ internal sealed class CheckedConvolutions
                     return ((nn.Module<Tensor, Tensor>)layer).call;
                 }
 
-                ConvolutionKernel choice = Choose(convolution, shapes[convolution], rejectBf16);
-                choices[$"{networkName}.{names[convolution]}"] = choice;
+                var (choice, preferredFailed) = Choose(convolution, shapes[convolution], rejectBf16);
+                string name = $"{networkName}.{names[convolution]}";
+                choices[name] = choice;
+                if (preferredFailed)
+                {
+                    workarounds[name] = choice;
+                }
+
                 anyOverride |= choice != ConvolutionKernel.Module;
                 return Kernel(convolution, choice);
             }).ToArray();
@@ -116,7 +138,8 @@ internal sealed class CheckedConvolutions
         }
     }
 
-    private ConvolutionKernel Choose(Convolution convolution, long[] inputShape, bool rejectBf16)
+    /// <summary>Returns the first candidate that passes its check, and whether an earlier one failed.</summary>
+    private (ConvolutionKernel Choice, bool PreferredFailed) Choose(Convolution convolution, long[] inputShape, bool rejectBf16)
     {
         using var scope = NewDisposeScope();
         long[] shape = inputShape.ToArray();
@@ -127,26 +150,50 @@ internal sealed class CheckedConvolutions
         Tensor? outputGradient = null;
         var reference = Run(convolution, ConvolutionKernel.Unfolded, input, weight, ref outputGradient);
 
-        var candidates = MixedPrecision && !rejectBf16
-            ? new[] { ConvolutionKernel.Bf16, ConvolutionKernel.Bf16Padded, ConvolutionKernel.Module, ConvolutionKernel.Fp32Padded }
-            : new[] { ConvolutionKernel.Module, ConvolutionKernel.Fp32Padded };
+        var candidates = new List<ConvolutionKernel>();
+        if (MixedPrecision && !rejectBf16)
+        {
+            if (device.type == DeviceType.CPU && WeightUses(convolution, inputShape) <= WeightBoundUses)
+            {
+                candidates.Add(ConvolutionKernel.Bf16Unfolded);
+            }
+
+            candidates.AddRange(new[] { ConvolutionKernel.Bf16, ConvolutionKernel.Bf16Padded });
+        }
+
+        candidates.AddRange(new[] { ConvolutionKernel.Module, ConvolutionKernel.Fp32Padded });
         foreach (ConvolutionKernel candidate in candidates)
         {
-            double tolerance = candidate is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded ? Bf16Tolerance : Fp32Tolerance;
+            double tolerance = IsBf16(candidate) ? Bf16Tolerance : Fp32Tolerance;
             var result = Run(convolution, candidate, input, weight, ref outputGradient);
             if (Close(result.Output, reference.Output, tolerance) && Close(result.InputGradient, reference.InputGradient, tolerance) && Close(result.WeightGradient, reference.WeightGradient, tolerance))
             {
-                return candidate;
+                return (candidate, candidate != candidates[0]);
             }
         }
 
-        return ConvolutionKernel.Unfolded;
+        return (ConvolutionKernel.Unfolded, true);
     }
+
+    /// <summary>How often each weight is applied per batch: the output positions of a convolution, the input positions of a transposed one.</summary>
+    private static long WeightUses(Convolution convolution, long[] inputShape)
+    {
+        if (convolution is ConvTranspose2d)
+        {
+            return inputShape[0] * inputShape[2] * inputShape[3];
+        }
+
+        long[] padding = convolution.padding ?? new long[2];
+        long OutputSize(int axis) => ((inputShape[axis + 2] + (2 * padding[axis]) - (convolution.dilation[axis] * (convolution.kernel_size[axis] - 1)) - 1) / convolution.stride[axis]) + 1;
+        return inputShape[0] * OutputSize(0) * OutputSize(1);
+    }
+
+    private static bool IsBf16(ConvolutionKernel kernel) => kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded or ConvolutionKernel.Bf16Unfolded;
 
     /// <summary>Runs one kernel forward and backward on copies of the input and weight; returns the output and both gradients in FP32.</summary>
     private static (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Run(Convolution convolution, ConvolutionKernel kernel, Tensor input, Tensor weight, ref Tensor? outputGradient)
     {
-        bool reduced = kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded;
+        bool reduced = IsBf16(kernel);
         Tensor x = (reduced ? BFloat16Inference.ToInput(input) : input.clone()).detach().requires_grad_(true);
         Tensor w = weight.clone().requires_grad_(true);
         Tensor y = Compute(convolution, kernel, x, w, convolution.bias?.detach());
@@ -156,8 +203,9 @@ internal sealed class CheckedConvolutions
     }
 
     /// <summary>
-    /// A convolution as a matrix product over unfolded patches (im2col), in FP32: its gradients come from
-    /// <c>fold</c>/<c>unfold</c> and a matrix product, none of which goes through oneDNN's convolutions.
+    /// A convolution as a matrix product over unfolded patches (im2col), in the input's format: its
+    /// gradients come from <c>fold</c>/<c>unfold</c> and a matrix product, none of which goes through
+    /// oneDNN's convolutions, and the weight is read in its own layout.
     /// </summary>
     private static Tensor Unfolded(Convolution convolution, Tensor input, Tensor weight, Tensor? bias)
     {
@@ -205,12 +253,14 @@ internal sealed class CheckedConvolutions
     /// One convolution with <paramref name="kernel"/>: the weight and bias are cast to its format (the cast
     /// carries their gradients back), the input too, and the output is returned in the input's format.
     /// </summary>
-    private static Tensor Compute(Convolution convolution, ConvolutionKernel kernel, Tensor input, Tensor weight, Tensor? bias)
+    internal static Tensor Compute(Convolution convolution, ConvolutionKernel kernel, Tensor input, Tensor weight, Tensor? bias)
     {
-        ScalarType format = kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded ? ScalarType.BFloat16 : ScalarType.Float32;
-        if (kernel == ConvolutionKernel.Unfolded)
+        ScalarType format = IsBf16(kernel) ? ScalarType.BFloat16 : ScalarType.Float32;
+        if (kernel is ConvolutionKernel.Unfolded or ConvolutionKernel.Bf16Unfolded)
         {
-            return Unfolded(convolution, input.to(format), weight, bias).to(input.dtype);
+            // The product comes out NCHW; the next layer's check assumed the layout this layer was given.
+            Tensor product = Unfolded(convolution, input.to(format), weight.to(format), bias?.to(format)).to(input.dtype);
+            return BFloat16Inference.IsChannelsLast(input) ? BFloat16Inference.ChannelsLast(product) : product;
         }
 
         bool padded = kernel is ConvolutionKernel.Bf16Padded or ConvolutionKernel.Fp32Padded;

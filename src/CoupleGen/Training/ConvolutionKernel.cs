@@ -17,4 +17,7 @@ internal enum ConvolutionKernel
 
     /// <summary>FP32 as a matrix product over unfolded patches (im2col): the check's reference, and the last resort.</summary>
     Unfolded,
+
+    /// <summary>bfloat16 as a matrix product over unfolded patches: the mixed-precision choice for weight-bound layers on the CPU.</summary>
+    Bf16Unfolded,
 }

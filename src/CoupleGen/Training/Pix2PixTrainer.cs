@@ -87,7 +87,7 @@ public sealed class Pix2PixTrainer : IDisposable
         Discriminator.to(Device);
         PerceptualLoss?.Features.to(Device);
         convolutions = new CheckedConvolutions(Generator, Discriminator, options.BatchSize, options.ImageSize, CheckedConvolutions.UseMixed(options.Precision, Device));
-        string replaced = string.Join(", ", convolutions.Choices.Where(choice => choice.Value != (convolutions.MixedPrecision ? ConvolutionKernel.Bf16 : ConvolutionKernel.Module)).Select(choice => $"{choice.Key}: {choice.Value}"));
+        string replaced = string.Join(", ", convolutions.Workarounds.Select(choice => $"{choice.Key}: {choice.Value}"));
         if (replaced.Length > 0)
         {
             Log.ConvolutionKernelsReplaced(this.logger, replaced);
