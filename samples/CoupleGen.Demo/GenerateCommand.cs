@@ -32,15 +32,25 @@ internal static class GenerateCommand
         }
 
         string[] extensions = { ".jpg", ".jpeg", ".png", ".bmp", ".webp" };
-        var files = Directory.EnumerateFiles(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
-        foreach (string file in files)
+        var files = Directory.EnumerateFiles(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal)
+            .Select(file => (file, Path.Combine(output, Path.GetFileNameWithoutExtension(file) + ".partner.png"))).ToList();
+
+        // One call for the folder: batched forward passes, with reading and writing beside them.
+        var results = generator.GenerateFiles(files);
+        foreach (FileGenerationResult result in results)
         {
-            string target = Path.Combine(output, Path.GetFileNameWithoutExtension(file) + ".partner.png");
-            generator.Generate(file, target);
-            Console.WriteLine($"{file} -> {target}");
+            if (result.Succeeded)
+            {
+                Console.WriteLine($"{result.InputPath} -> {result.OutputPath}");
+            }
+            else
+            {
+                Console.Error.WriteLine($"error: {result.InputPath}: {result.Error!.Message}");
+            }
         }
 
-        Console.WriteLine($"{files.Count} partners written to {output}");
-        return 0;
+        int failed = results.Count(result => !result.Succeeded);
+        Console.WriteLine($"{results.Count - failed} partners written to {output}" + (failed > 0 ? $"; {failed} failed" : string.Empty));
+        return failed > 0 ? 1 : 0;
     }
 }

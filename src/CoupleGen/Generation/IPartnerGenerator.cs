@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -31,4 +32,16 @@ public interface IPartnerGenerator : IDisposable
     /// <param name="inputPath">The person's face.</param>
     /// <param name="outputPath">Where the partner goes.</param>
     void Generate(string inputPath, string outputPath);
+
+    /// <summary>
+    /// Generates partners for many image files: the next images are read and fitted on one background
+    /// thread and the finished partners written (atomically) on another while the network runs batches
+    /// of up to <see cref="PartnerGeneratorOptions.MaxBatchSize"/>, so reading and writing add little to
+    /// the forward passes. A file that cannot be read, framed or written fails alone; the others are written.
+    /// </summary>
+    /// <param name="files">Pairs of the person's face and where the partner goes (format by extension).</param>
+    /// <param name="progress">Told as each file is written or fails, not necessarily in input order; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Stops the run between files.</param>
+    /// <returns>One result per file, in input order.</returns>
+    IReadOnlyList<FileGenerationResult> GenerateFiles(IReadOnlyList<(string InputPath, string OutputPath)> files, IProgress<FileGenerationResult>? progress = null, CancellationToken cancellationToken = default);
 }

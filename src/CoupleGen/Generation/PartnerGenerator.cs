@@ -207,6 +207,37 @@ public sealed class PartnerGenerator : IPartnerGenerator
         ImageFiles.Save(partner, outputPath, options.PngCompression);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">A path is null or empty.</exception>
+    /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; partners already written stay, no file is left half-written.</exception>
+    public IReadOnlyList<FileGenerationResult> GenerateFiles(IReadOnlyList<(string InputPath, string OutputPath)> files, IProgress<FileGenerationResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(files);
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (string.IsNullOrEmpty(files[i].InputPath) || string.IsNullOrEmpty(files[i].OutputPath))
+            {
+                throw new ArgumentException($"File {i} has an empty input or output path.", nameof(files));
+            }
+        }
+
+        bool frame = options.FaceFraming == FaceFramingMode.Always;
+        return FilePipeline.Run(
+            files,
+            options.MaxBatchSize,
+            path =>
+            {
+                using Image<Rgb24> image = ImageFiles.Load(path, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
+                return FrameOrFit(image, path, frame, out _, out _);
+            },
+            Forward,
+            (partner, path) => ImageFiles.Save(partner, path, options.PngCompression),
+            progress,
+            cancellationToken);
+    }
+
     /// <summary>
     /// Generates the partner for an arbitrary photo: finds the face, frames it like the training pairs
     /// (see <see cref="PartnerGeneratorOptions.FaceFraming"/> and <see cref="PartnerGeneratorOptions.Faces"/>) and

@@ -57,6 +57,16 @@ public class SampleCliTests
         Assert.True(code == 0, error);
         Assert.Contains("2 partners written", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outputs, "face1.partner.png")));
+
+        // A corrupt file fails alone: named on stderr, the others written, exit code 1.
+        string corrupt = Path.Combine(inputs, "broken.png");
+        File.WriteAllText(corrupt, "not a png");
+        (code, output, error) = SampleApp.Run("generate", "--checkpoint", checkpoint, "--input", inputs, "--output", outputs);
+        Assert.Equal(1, code);
+        Assert.Contains(corrupt, error, StringComparison.Ordinal);
+        Assert.Contains("2 partners written", output, StringComparison.Ordinal);
+        Assert.Contains("1 failed", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outputs, "broken.partner.png")));
     }
 
     [Fact]
