@@ -33,7 +33,14 @@ internal static class FilePipeline
         using var prepared = new BlockingCollection<Item>(boundedCapacity: 2 * batchSize);
         using var finished = new BlockingCollection<Item>(boundedCapacity: 2 * batchSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ExceptionDispatchInfo? writerFailure = null;
+        ExceptionDispatchInfo? failure = null;
+
+        // A fault of the run (not of one file) in any stage stops all stages and is rethrown at the end.
+        void Fail(Exception e)
+        {
+            Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+            stop.Cancel();
+        }
 
         Task reader = Task.Factory.StartNew(
             () =>
@@ -54,6 +61,10 @@ internal static class FilePipeline
                         }
                     }
                 }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
                 finally
                 {
                     prepared.CompleteAdding();
@@ -70,23 +81,22 @@ internal static class FilePipeline
             foreach (Item item in finished.GetConsumingEnumerable(CancellationToken.None))
             {
                 using Image<Rgb24>? partner = item.Image;
-                if (writerFailure is not null || (partner is not null && stop.IsCancellationRequested))
+                if (failure is not null || (partner is not null && stop.IsCancellationRequested))
                 {
                     continue;
                 }
 
-                var (inputPath, outputPath) = files[item.Index];
-                Exception? error = item.Error ?? Write(partner!, outputPath, save);
-                var result = new FileGenerationResult(inputPath, outputPath, error);
-                results[item.Index] = result;
                 try
                 {
+                    var (inputPath, outputPath) = files[item.Index];
+                    Exception? error = item.Error ?? Write(partner!, outputPath, save);
+                    var result = new FileGenerationResult(inputPath, outputPath, error);
+                    results[item.Index] = result;
                     progress?.Report(result);
                 }
                 catch (Exception e)
                 {
-                    Interlocked.CompareExchange(ref writerFailure, ExceptionDispatchInfo.Capture(e), null);
-                    stop.Cancel();
+                    Fail(e);
                 }
             }
         }
@@ -120,7 +130,7 @@ internal static class FilePipeline
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Cancelled by the caller or stopped by the writer; reported below.
+            // Cancelled by the caller or stopped by a failing stage; reported below.
         }
         catch
         {
@@ -142,7 +152,7 @@ internal static class FilePipeline
             }
         }
 
-        writerFailure?.Throw();
+        failure?.Throw();
         cancellationToken.ThrowIfCancellationRequested();
         return results;
     }
