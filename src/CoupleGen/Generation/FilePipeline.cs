@@ -14,9 +14,10 @@ namespace CoupleGen.Generation;
 /// <summary>
 /// File-to-file generation in three overlapping stages: a reader thread decodes and fits the next
 /// images, the calling thread runs them through the network in batches, and a writer thread encodes
-/// and writes the partners. Decoding and encoding then hide behind the forward passes instead of
-/// adding to them. Progress is reported from the writing threads. A file that cannot be read, framed or written fails alone; anything else (a
-/// failing forward pass, a throwing progress handler) stops the run and is rethrown.
+/// and writes the partners. Decoding and encoding run beside the forward passes instead of between
+/// them; they hide behind them as far as the forward leaves cores idle. Progress is reported from the
+/// writing threads. A file that cannot be read, framed or written fails alone; anything else (a failing
+/// forward pass, a throwing progress handler) stops the run and is rethrown.
 /// </summary>
 internal static class FilePipeline
 {
