@@ -32,7 +32,8 @@ internal static class Usage
         couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR [--frame never|always]
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
             Inputs are taken as already framed like the training crops; --frame always finds and
-            frames the face of each (any photo), see docs/portraits.md.
+            frames the face of each (any photo), see docs/portraits.md. A DIR is processed in
+            batches (GenerateFiles); files that fail are named on stderr and the exit code is 1.
 
         couplegen portrait --input PHOTO [--checkpoint FILE] [--out DIR] [--face largest|N]
             Any photo with a face: finds the face, frames it like the training crops and writes
