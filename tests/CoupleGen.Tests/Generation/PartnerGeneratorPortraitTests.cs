@@ -91,6 +91,36 @@ public sealed class PartnerGeneratorPortraitTests : IDisposable
     }
 
     [Fact]
+    public void GenerateFilesFramesEachPhotoOnItsReaderThreadAsSingleCallsDo()
+    {
+        string noFace = Path.Combine(folder, "gradient.png");
+        using (var image = FaceImages.NoFace())
+        {
+            image.SaveAsPng(noFace);
+        }
+
+        using var always = FromTrainer(new PartnerGeneratorOptions { FaceFraming = FaceFramingMode.Always, MaxBatchSize = 2 });
+        string astronaut = Fixtures.PathOf(FaceImages.Astronaut);
+        var files = new[]
+        {
+            (astronaut, Path.Combine(folder, "a.png")),
+            (noFace, Path.Combine(folder, "none.png")),
+            (astronaut, Path.Combine(folder, "b.png")),
+        };
+
+        var results = always.GenerateFiles(files);
+
+        Assert.True(results[0].Succeeded && results[2].Succeeded, results[0].Error?.Message ?? results[2].Error?.Message);
+        Assert.Equal(noFace, Assert.IsType<NoFaceFoundException>(results[1].Error).Path);
+        Assert.False(File.Exists(Path.Combine(folder, "none.png")));
+        string single = Path.Combine(folder, "single.png");
+        always.Generate(astronaut, single);
+        using var expected = Image.Load<Rgb24>(single);
+        using var actual = Image.Load<Rgb24>(Path.Combine(folder, "b.png"));
+        Assert.Equal(Pixels(expected), Pixels(actual));
+    }
+
+    [Fact]
     public void OptionsRejectAnUnknownFramingMode()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PartnerGeneratorOptions { FaceFraming = (FaceFramingMode)9 }.Validate());
