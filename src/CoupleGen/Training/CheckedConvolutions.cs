@@ -183,9 +183,14 @@ internal sealed class CheckedConvolutions
             return inputShape[0] * inputShape[2] * inputShape[3];
         }
 
-        long[] padding = convolution.padding ?? new long[2];
-        long OutputSize(int axis) => ((inputShape[axis + 2] + (2 * padding[axis]) - (convolution.dilation[axis] * (convolution.kernel_size[axis] - 1)) - 1) / convolution.stride[axis]) + 1;
-        return inputShape[0] * OutputSize(0) * OutputSize(1);
+        return inputShape[0] * ConvolutionOutputSize(convolution, inputShape[2], 0) * ConvolutionOutputSize(convolution, inputShape[3], 1);
+    }
+
+    /// <summary>The output size along <paramref name="axis"/> (0 height, 1 width) of a plain convolution.</summary>
+    private static long ConvolutionOutputSize(Convolution convolution, long inputSize, int axis)
+    {
+        long padding = convolution.padding?[axis] ?? 0;
+        return ((inputSize + (2 * padding) - (convolution.dilation[axis] * (convolution.kernel_size[axis] - 1)) - 1) / convolution.stride[axis]) + 1;
     }
 
     private static bool IsBf16(ConvolutionKernel kernel) => kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded or ConvolutionKernel.Bf16Unfolded;
@@ -230,8 +235,8 @@ internal sealed class CheckedConvolutions
         }
         else
         {
-            long height = ((input.shape[2] + (2 * padding[0]) - (dilation[0] * (kernel[0] - 1)) - 1) / stride[0]) + 1;
-            long width = ((input.shape[3] + (2 * padding[1]) - (dilation[1] * (kernel[1] - 1)) - 1) / stride[1]) + 1;
+            long height = ConvolutionOutputSize(convolution, input.shape[2], 0);
+            long width = ConvolutionOutputSize(convolution, input.shape[3], 1);
             Tensor columns = nn.functional.unfold(input, kernel[0], dilation[0], padding[0], stride[0]);
             y = weight.flatten(1).matmul(columns).view(batch, convolution.out_channels, height, width);
         }
