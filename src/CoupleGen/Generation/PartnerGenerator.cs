@@ -191,7 +191,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     public Image<Rgb24> Generate(Stream input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using Image<Rgb24> image = ImageFiles.Load(input, "stream", options.MaxInputPixels);
+        using Image<Rgb24> image = LoadStream(input);
         return GenerateNamed(image, "stream");
     }
 
@@ -202,9 +202,9 @@ public sealed class PartnerGenerator : IPartnerGenerator
     {
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
-        using Image<Rgb24> image = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
+        using Image<Rgb24> image = LoadFile(inputPath);
         using Image<Rgb24> partner = GenerateNamed(image, inputPath);
-        ImageFiles.Save(partner, outputPath, options.PngCompression);
+        SaveFile(partner, outputPath);
     }
 
     /// <inheritdoc/>
@@ -229,11 +229,11 @@ public sealed class PartnerGenerator : IPartnerGenerator
             options.MaxBatchSize,
             path =>
             {
-                using Image<Rgb24> image = ImageFiles.Load(path, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
+                using Image<Rgb24> image = LoadFile(path);
                 return FrameOrFit(image, path, frame, out _, out _);
             },
             Forward,
-            (partner, path) => ImageFiles.Save(partner, path, options.PngCompression),
+            SaveFile,
             progress,
             cancellationToken);
     }
@@ -261,7 +261,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     public PortraitResult GeneratePortrait(Stream input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using Image<Rgb24> photo = ImageFiles.Load(input, "stream", options.MaxInputPixels);
+        using Image<Rgb24> photo = LoadStream(input);
         return GeneratePortrait(photo, "stream");
     }
 
@@ -273,7 +273,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
     public PortraitResult GeneratePortrait(string inputPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(inputPath);
-        using Image<Rgb24> photo = ImageFiles.Load(inputPath, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
+        using Image<Rgb24> photo = LoadFile(inputPath);
         return GeneratePortrait(photo, inputPath);
     }
 
@@ -291,10 +291,10 @@ public sealed class PartnerGenerator : IPartnerGenerator
         using PortraitResult result = GeneratePortrait(inputPath);
         if (framedInputPath is not null)
         {
-            ImageFiles.Save(result.FramedInput, framedInputPath, options.PngCompression);
+            SaveFile(result.FramedInput, framedInputPath);
         }
 
-        ImageFiles.Save(result.Partner, partnerPath, options.PngCompression);
+        SaveFile(result.Partner, partnerPath);
     }
 
     /// <inheritdoc/>
@@ -398,6 +398,13 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
         return packed;
     }
+
+    // Every entry point reads and writes with the same limits and encoding options.
+    private Image<Rgb24> LoadFile(string path) => ImageFiles.Load(path, options.MaxInputPixels, options.MaxInputFileBytes, options.AcceptedFormats);
+
+    private Image<Rgb24> LoadStream(Stream input) => ImageFiles.Load(input, "stream", options.MaxInputPixels);
+
+    private void SaveFile(Image image, string path) => ImageFiles.Save(image, path, options.PngCompression);
 
     private Lazy<FaceFramer> NewFramer() =>
         new(() => new FaceFramer(options.Faces with { OutputSize = ImageSize }), LazyThreadSafetyMode.ExecutionAndPublication);

@@ -27,7 +27,7 @@ public sealed record PartnerGeneratorOptions
     public ResizeMode ResizeMode { get; init; } = ResizeMode.Crop;
 
     /// <summary>
-    /// Gets the most images one forward pass takes in the batch overload; larger lists are split. Default: 8.
+    /// Gets the most images one forward pass takes in the batch overload and <see cref="PartnerGenerator.GenerateFiles"/>; larger lists are split. Default: 8.
     /// Peak memory grows with it: for unet_256 in FP32, 4 keeps a list of 8 images under 0.8 GB (772 MB) for about 3%
     /// less throughput (docs/performance.md).
     /// </summary>
