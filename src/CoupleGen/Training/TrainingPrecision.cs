@@ -11,7 +11,7 @@ public enum TrainingPrecision
     /// from the FP32 parameters on every call, so gradients, optimizer state, batch-norm statistics,
     /// losses and checkpoints stay FP32 (PyTorch's CPU autocast does the same). A convolution whose
     /// bfloat16 result fails a check against FP32 at construction trains in FP32. On a CPU with native
-    /// bfloat16 (AVX512-BF16 or AMX) a unet_256 step is about 1.2-1.3x faster (see docs/performance.md);
+    /// bfloat16 (AVX512-BF16 or AMX) a unet_256 step is about 1.3-1.5x faster (see docs/performance.md);
     /// without it bfloat16 is emulated and slower than <see cref="Fp32"/>. Seeded CPU runs are reproducible in
     /// both precisions.
     /// </summary>
