@@ -17,17 +17,14 @@ using Xunit;
 namespace CoupleGen.Tests.Generation;
 
 /// <summary><see cref="PartnerGenerator.GenerateFiles"/>: many files through the read / forward / write pipeline.</summary>
-public sealed class PartnerGeneratorFilesTests : IDisposable
+public sealed class PartnerGeneratorFilesTests : TinyGeneratorTests
 {
-    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions() with { MaxSteps = 3 });
-    private readonly string folder = TestData.NewFolder();
-
-    public void Dispose() => trainer.Dispose();
+    private static readonly PartnerGeneratorOptions BatchesOfTwo = new() { MaxBatchSize = 2 };
 
     [Fact]
     public void EveryFileGetsWhatASingleFileCallWrites()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(BatchesOfTwo);
         var files = Faces(5);
         var reported = new ConcurrentBag<FileGenerationResult>();
 
@@ -38,25 +35,25 @@ public sealed class PartnerGeneratorFilesTests : IDisposable
         Assert.Equal(5, reported.Count);
         foreach (var (input, output) in files)
         {
-            string single = Path.Combine(folder, "single.png");
+            string single = Path.Combine(Folder, "single.png");
             generator.Generate(input, single);
             Assert.Equal(Pixels(single), Pixels(output));
         }
 
-        Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Folder, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
     public void ABadFileFailsAloneWithATypedErrorNamingIt()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(BatchesOfTwo);
         var files = Faces(4);
-        string corrupt = Path.Combine(folder, "corrupt.png");
+        string corrupt = Path.Combine(Folder, "corrupt.png");
         File.WriteAllBytes(corrupt, new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2 });
-        string missing = Path.Combine(folder, "missing.jpg");
-        files.Insert(1, (corrupt, Path.Combine(folder, "corrupt.partner.png")));
-        files.Insert(3, (missing, Path.Combine(folder, "missing.partner.png")));
-        files.Add((files[0].InputPath, Path.Combine(folder, "partner.unknown")));
+        string missing = Path.Combine(Folder, "missing.jpg");
+        files.Insert(1, (corrupt, Path.Combine(Folder, "corrupt.partner.png")));
+        files.Insert(3, (missing, Path.Combine(Folder, "missing.partner.png")));
+        files.Add((files[0].InputPath, Path.Combine(Folder, "partner.unknown")));
 
         var results = generator.GenerateFiles(files);
 
@@ -79,7 +76,7 @@ public sealed class PartnerGeneratorFilesTests : IDisposable
     [Fact]
     public void CancellingStopsTheRunAndLeavesOnlyWholeFiles()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(BatchesOfTwo);
         var files = Faces(12);
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress<FileGenerationResult>(_ => cancel.Cancel());
@@ -94,13 +91,13 @@ public sealed class PartnerGeneratorFilesTests : IDisposable
             Assert.Equal(32, partner.Height);
         }
 
-        Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Folder, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
     public void AThrowingProgressHandlerStopsTheRunWithItsException()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(BatchesOfTwo);
         var progress = new SynchronousProgress<FileGenerationResult>(_ => throw new InvalidOperationException("handler failed"));
         var error = Assert.Throws<InvalidOperationException>(() => _ = generator.GenerateFiles(Faces(6), progress));
         Assert.Equal("handler failed", error.Message);
@@ -109,7 +106,7 @@ public sealed class PartnerGeneratorFilesTests : IDisposable
     [Fact]
     public void RepeatedRunsLeaveNoLiveTensors()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(BatchesOfTwo);
         var files = Faces(5);
         generator.GenerateFiles(files);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -124,13 +121,10 @@ public sealed class PartnerGeneratorFilesTests : IDisposable
     [Fact]
     public void EmptyPathsAreRefusedBeforeAnyWork()
     {
-        using var generator = FromTrainer();
+        using var generator = FromTrainer(BatchesOfTwo);
         Assert.Empty(generator.GenerateFiles(Array.Empty<(string, string)>()));
         Assert.Throws<ArgumentException>(() => _ = generator.GenerateFiles(new[] { ("a.png", "") }));
     }
-
-    private PartnerGenerator FromTrainer() =>
-        PartnerGenerator.FromTrainer(trainer, new PartnerGeneratorOptions { Device = torch.CPU, MaxBatchSize = 2 });
 
     /// <summary>Writes <paramref name="count"/> synthetic faces as JPEGs (48x48, so they are resized) and names their partners.</summary>
     private List<(string InputPath, string OutputPath)> Faces(int count)
@@ -140,19 +134,11 @@ public sealed class PartnerGeneratorFilesTests : IDisposable
         for (int i = 0; i < count; i++)
         {
             using var pair = dataset.GetPair(i);
-            string input = Path.Combine(folder, $"face-{i}.jpg");
+            string input = Path.Combine(Folder, $"face-{i}.jpg");
             pair.A.SaveAsJpeg(input);
-            files.Add((input, Path.Combine(folder, "out", $"face-{i}.partner.png")));
+            files.Add((input, Path.Combine(Folder, "out", $"face-{i}.partner.png")));
         }
 
         return files;
-    }
-
-    private static byte[] Pixels(string path)
-    {
-        using var image = Image.Load<Rgb24>(path);
-        var bytes = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(bytes);
-        return bytes;
     }
 }

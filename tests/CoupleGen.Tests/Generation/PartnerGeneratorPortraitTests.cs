@@ -12,13 +12,8 @@ using Xunit;
 
 namespace CoupleGen.Tests.Generation;
 
-public sealed class PartnerGeneratorPortraitTests : IDisposable
+public sealed class PartnerGeneratorPortraitTests : TinyGeneratorTests
 {
-    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions() with { MaxSteps = 3 });
-    private readonly string folder = TestData.NewFolder();
-
-    public void Dispose() => trainer.Dispose();
-
     [Fact]
     public void APortraitIsFramedAtImageSizeBeforeGeneration()
     {
@@ -51,15 +46,15 @@ public sealed class PartnerGeneratorPortraitTests : IDisposable
     [Fact]
     public void APhotoWithoutAFaceIsANoFaceFoundExceptionNamingTheFileAndNothingIsWritten()
     {
-        string input = Path.Combine(folder, "gradient.png");
+        string input = Path.Combine(Folder, "gradient.png");
         using (var noFace = FaceImages.NoFace())
         {
             noFace.SaveAsPng(input);
         }
 
         using var generator = FromTrainer();
-        string partner = Path.Combine(folder, "partner.png");
-        var error = Assert.Throws<NoFaceFoundException>(() => generator.GeneratePortrait(input, partner, Path.Combine(folder, "framed.png")));
+        string partner = Path.Combine(Folder, "partner.png");
+        var error = Assert.Throws<NoFaceFoundException>(() => generator.GeneratePortrait(input, partner, Path.Combine(Folder, "framed.png")));
         Assert.Equal(input, error.Path);
         Assert.False(File.Exists(partner));
 
@@ -73,8 +68,8 @@ public sealed class PartnerGeneratorPortraitTests : IDisposable
     public void PortraitFilesAreWrittenAndNeverModeOnlyFits()
     {
         using var generator = FromTrainer();
-        string partner = Path.Combine(folder, "partner.png");
-        string framed = Path.Combine(folder, "framed.png");
+        string partner = Path.Combine(Folder, "partner.png");
+        string framed = Path.Combine(Folder, "framed.png");
         generator.GeneratePortrait(Fixtures.PathOf(FaceImages.Astronaut), partner, framed);
         using (var written = Image.Load<Rgb24>(framed))
         {
@@ -93,7 +88,7 @@ public sealed class PartnerGeneratorPortraitTests : IDisposable
     [Fact]
     public void GenerateFilesFramesEachPhotoOnItsReaderThreadAsSingleCallsDo()
     {
-        string noFace = Path.Combine(folder, "gradient.png");
+        string noFace = Path.Combine(Folder, "gradient.png");
         using (var image = FaceImages.NoFace())
         {
             image.SaveAsPng(noFace);
@@ -103,20 +98,20 @@ public sealed class PartnerGeneratorPortraitTests : IDisposable
         string astronaut = Fixtures.PathOf(FaceImages.Astronaut);
         var files = new[]
         {
-            (astronaut, Path.Combine(folder, "a.png")),
-            (noFace, Path.Combine(folder, "none.png")),
-            (astronaut, Path.Combine(folder, "b.png")),
+            (astronaut, Path.Combine(Folder, "a.png")),
+            (noFace, Path.Combine(Folder, "none.png")),
+            (astronaut, Path.Combine(Folder, "b.png")),
         };
 
         var results = always.GenerateFiles(files);
 
         Assert.True(results[0].Succeeded && results[2].Succeeded, results[0].Error?.Message ?? results[2].Error?.Message);
         Assert.Equal(noFace, Assert.IsType<NoFaceFoundException>(results[1].Error).Path);
-        Assert.False(File.Exists(Path.Combine(folder, "none.png")));
-        string single = Path.Combine(folder, "single.png");
+        Assert.False(File.Exists(Path.Combine(Folder, "none.png")));
+        string single = Path.Combine(Folder, "single.png");
         always.Generate(astronaut, single);
         using var expected = Image.Load<Rgb24>(single);
-        using var actual = Image.Load<Rgb24>(Path.Combine(folder, "b.png"));
+        using var actual = Image.Load<Rgb24>(Path.Combine(Folder, "b.png"));
         Assert.Equal(Pixels(expected), Pixels(actual));
     }
 
@@ -126,14 +121,4 @@ public sealed class PartnerGeneratorPortraitTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => new PartnerGeneratorOptions { FaceFraming = (FaceFramingMode)9 }.Validate());
         Assert.Throws<ArgumentNullException>(() => new PartnerGeneratorOptions { Faces = null! }.Validate());
     }
-
-    private static byte[] Pixels(Image<Rgb24> image)
-    {
-        byte[] pixels = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(pixels);
-        return pixels;
-    }
-
-    private PartnerGenerator FromTrainer(PartnerGeneratorOptions? options = null) =>
-        PartnerGenerator.FromTrainer(trainer, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
 }

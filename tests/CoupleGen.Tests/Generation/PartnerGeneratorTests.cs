@@ -14,22 +14,14 @@ using Xunit;
 
 namespace CoupleGen.Tests.Generation;
 
-public sealed class PartnerGeneratorTests : IDisposable
+public sealed class PartnerGeneratorTests : TinyGeneratorTests
 {
-    private readonly Pix2PixTrainer trainer = new(TestData.TinyOptions() with { MaxSteps = 3 });
-    private readonly string folder = TestData.NewFolder();
-
-    public void Dispose() => trainer.Dispose();
-
-    private PartnerGenerator FromTrainer(PartnerGeneratorOptions? options = null) =>
-        PartnerGenerator.FromTrainer(trainer, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
-
     [Fact]
     public void MatchesTheTrainersEvaluationModeOutput()
     {
         using var generator = FromTrainer(new PartnerGeneratorOptions { Precision = InferencePrecision.Fp32 });
         using var pair = new SyntheticCoupleDataset(1, 32).GetPair(0);
-        using var expected = CoupleGen.Imaging.ImageTensor.ToImage(trainer.Predict(CoupleGen.Imaging.ImageTensor.ToTensor(pair.A).unsqueeze(0))[0]);
+        using var expected = CoupleGen.Imaging.ImageTensor.ToImage(Trainer.Predict(CoupleGen.Imaging.ImageTensor.ToTensor(pair.A).unsqueeze(0))[0]);
         using var actual = generator.Generate(pair.A);
         Assert.Equal(Pixels(expected), Pixels(actual));
     }
@@ -156,8 +148,8 @@ public sealed class PartnerGeneratorTests : IDisposable
     public void FileToFileAndStreamAgree()
     {
         using var generator = FromTrainer();
-        string input = Path.Combine(folder, "me.png");
-        string output = Path.Combine(folder, "out", "partner.png");
+        string input = Path.Combine(Folder, "me.png");
+        string output = Path.Combine(Folder, "out", "partner.png");
         using (var pair = new SyntheticCoupleDataset(1, 32).GetPair(0))
         {
             pair.A.SaveAsPng(input);
@@ -174,8 +166,8 @@ public sealed class PartnerGeneratorTests : IDisposable
     [Fact]
     public void LoadsFromACheckpoint()
     {
-        string checkpoint = Path.Combine(folder, "g.ckpt");
-        trainer.SaveCheckpoint(checkpoint);
+        string checkpoint = Path.Combine(Folder, "g.ckpt");
+        Trainer.SaveCheckpoint(checkpoint);
         using var fromCheckpoint = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU });
         using var inMemory = FromTrainer();
         using var face = new SyntheticCoupleDataset(1, 32).GetPair(0);
@@ -187,32 +179,32 @@ public sealed class PartnerGeneratorTests : IDisposable
     public void BadInputsAreTypedExceptionsWithThePath()
     {
         using var generator = FromTrainer();
-        string missing = Path.Combine(folder, "missing.jpg");
-        var notFound = Assert.Throws<InvalidImageException>(() => generator.Generate(missing, Path.Combine(folder, "x.png")));
+        string missing = Path.Combine(Folder, "missing.jpg");
+        var notFound = Assert.Throws<InvalidImageException>(() => generator.Generate(missing, Path.Combine(Folder, "x.png")));
         Assert.Equal(missing, notFound.Path);
 
-        string corrupt = Path.Combine(folder, "corrupt.png");
+        string corrupt = Path.Combine(Folder, "corrupt.png");
         File.WriteAllBytes(corrupt, new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2 });
-        var broken = Assert.Throws<InvalidImageException>(() => generator.Generate(corrupt, Path.Combine(folder, "y.png")));
+        var broken = Assert.Throws<InvalidImageException>(() => generator.Generate(corrupt, Path.Combine(Folder, "y.png")));
         Assert.Equal(corrupt, broken.Path);
 
-        string text = Path.Combine(folder, "notes.jpg");
+        string text = Path.Combine(Folder, "notes.jpg");
         File.WriteAllText(text, "not an image");
-        Assert.Throws<InvalidImageException>(() => generator.Generate(text, Path.Combine(folder, "z.png")));
+        Assert.Throws<InvalidImageException>(() => generator.Generate(text, Path.Combine(Folder, "z.png")));
 
-        string good = Path.Combine(folder, "good.png");
+        string good = Path.Combine(Folder, "good.png");
         new Image<Rgb24>(8, 8).SaveAsPng(good);
-        Assert.Throws<InvalidImageException>(() => generator.Generate(good, Path.Combine(folder, "out.unknown")));
-        Assert.False(File.Exists(Path.Combine(folder, "x.png")));
+        Assert.Throws<InvalidImageException>(() => generator.Generate(good, Path.Combine(Folder, "out.unknown")));
+        Assert.False(File.Exists(Path.Combine(Folder, "x.png")));
     }
 
     [Fact]
     public void DeclaredDimensionsAboveTheLimitAreRefusedBeforeDecoding()
     {
         using var generator = FromTrainer(new PartnerGeneratorOptions { MaxInputPixels = 100 * 100 });
-        string large = Path.Combine(folder, "large.png");
+        string large = Path.Combine(Folder, "large.png");
         new Image<Rgb24>(200, 200).SaveAsPng(large);
-        var error = Assert.Throws<InvalidImageException>(() => generator.Generate(large, Path.Combine(folder, "l.png")));
+        var error = Assert.Throws<InvalidImageException>(() => generator.Generate(large, Path.Combine(Folder, "l.png")));
         Assert.Contains("limit", error.Message, StringComparison.Ordinal);
     }
 
@@ -236,9 +228,9 @@ public sealed class PartnerGeneratorTests : IDisposable
     [Fact]
     public void BatchStatisticsModeIsDeterministicAndDiffersFromRunningAverages()
     {
-        string checkpoint = Path.Combine(folder, "stats.ckpt");
-        trainer.Train(new SyntheticCoupleDataset(8, 32), cancellationToken: default);
-        trainer.SaveCheckpoint(checkpoint);
+        string checkpoint = Path.Combine(Folder, "stats.ckpt");
+        Trainer.Train(new SyntheticCoupleDataset(8, 32), cancellationToken: default);
+        Trainer.SaveCheckpoint(checkpoint);
         using var running = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU });
         using var perBatch = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU, UseBatchStatistics = true });
         using var face = new SyntheticCoupleDataset(1, 32, seed: 9).GetPair(0);
@@ -260,12 +252,5 @@ public sealed class PartnerGeneratorTests : IDisposable
         var generator = FromTrainer();
         generator.Dispose();
         Assert.Throws<ObjectDisposedException>(() => generator.Generate(new Image<Rgb24>(4, 4)));
-    }
-
-    private static byte[] Pixels(Image<Rgb24> image)
-    {
-        var bytes = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(bytes);
-        return bytes;
     }
 }
