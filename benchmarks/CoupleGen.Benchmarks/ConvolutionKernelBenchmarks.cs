@@ -1,5 +1,5 @@
 using System;
-using System.Globalization;
+using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -21,10 +21,20 @@ namespace CoupleGen.Benchmarks;
 [Config(typeof(Config))]
 public class ConvolutionKernelBenchmarks
 {
+    private static readonly Dictionary<string, (bool Transposed, long In, long Out, long Size)> Layers = new()
+    {
+        ["up 1024->512 at 2x2"] = (true, 1024, 512, 2),
+        ["down 512->512 at 8x8"] = (false, 512, 512, 8),
+        ["up 1024->256 at 16x16"] = (true, 1024, 256, 16),
+        ["down 256->512 at 32x32"] = (false, 256, 512, 32),
+    };
+
     private Convolution layer = null!;
     private Tensor input = null!;
 
-    [Params("up 1024->512 at 2x2", "down 512->512 at 8x8", "up 1024->256 at 16x16", "down 256->512 at 32x32")]
+    public static IEnumerable<string> LayerNames => Layers.Keys;
+
+    [ParamsSource(nameof(LayerNames))]
     public string Layer { get; set; } = "up 1024->512 at 2x2";
 
     [Params(nameof(ConvolutionKernel.Bf16), nameof(ConvolutionKernel.Bf16Unfolded), nameof(ConvolutionKernel.Module), nameof(ConvolutionKernel.Unfolded))]
@@ -37,10 +47,8 @@ public class ConvolutionKernelBenchmarks
     {
         // Raw TorchSharp layers do not initialize CoupleGen's runtime (malloc tuning) the way its models do.
         Native.CoupleGenRuntime.EnsureInitialized();
-        string[] words = Layer.Split(' ', '-', '>', 'x');
-        long Number(int index) => long.Parse(words[index], CultureInfo.InvariantCulture);
-        long inChannels = Number(1), outChannels = Number(3), size = Number(5);
-        layer = words[0] == "up"
+        var (transposed, inChannels, outChannels, size) = Layers[Layer];
+        layer = transposed
             ? nn.ConvTranspose2d(inChannels, outChannels, 4, stride: 2, padding: 1)
             : nn.Conv2d(inChannels, outChannels, 4, stride: 2, padding: 1);
         Tensor batch = randn(1, inChannels, size, size);
