@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -8,7 +7,6 @@ using CoupleGen.Generation;
 using CoupleGen.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using TorchSharp;
 
 namespace CoupleGen.Benchmarks;
@@ -16,22 +14,18 @@ namespace CoupleGen.Benchmarks;
 /// <summary>
 /// File to file (decode a 512x512 JPEG, resize, to tensor, forward, back, encode a PNG; and the same from
 /// a 256x256 JPEG, which needs no resize) against the same generation from an already decoded 256x256
-/// image: the ratio shows what the file path adds. The batch cases do the same for 16 images per
-/// invocation (times are per image): <c>GenerateFiles</c> on 16 512x512 JPEGs, reading and writing
-/// beside the forward passes, against <c>Generate</c> on the 16 decoded images.
+/// image: the ratio shows what the file path adds to one call. Folders of files: <see cref="FolderBenchmarks"/>.
 /// </summary>
 [Config(typeof(Config))]
 public class EndToEndBenchmarks
 {
-    private const int Batch = 16;
     private PartnerGenerator generator = null!;
     private Image<Rgb24> decoded = null!;
     private string folder = null!;
     private string input = null!;
     private string inputAtSize = null!;
     private string output = null!;
-    private Image<Rgb24>[] decodedBatch = null!;
-    private (string InputPath, string OutputPath)[] files = null!;
+    private torch.Tensor decodedTensor = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -53,19 +47,8 @@ public class EndToEndBenchmarks
             pair.A.SaveAsJpeg(inputAtSize);
         }
 
-        decodedBatch = new Image<Rgb24>[Batch];
-        files = new (string, string)[Batch];
-        var faces = new SyntheticCoupleDataset(Batch, 512);
-        for (int i = 0; i < Batch; i++)
-        {
-            using ImagePair pair = faces.GetPair(i);
-            files[i] = (Path.Combine(folder, $"face-{i}.jpg"), Path.Combine(folder, $"partner-{i}.png"));
-            pair.A.SaveAsJpeg(files[i].InputPath);
-            decodedBatch[i] = pair.A.Clone(x => x.Resize(256, 256));
-        }
-
+        decodedTensor = CoupleGen.Imaging.ImageTensor.ToBatch(new[] { decoded });
         FileToFile();
-        FilesToFilesBatch();
     }
 
     [GlobalCleanup]
@@ -73,11 +56,7 @@ public class EndToEndBenchmarks
     {
         generator.Dispose();
         decoded.Dispose();
-        foreach (var image in decodedBatch)
-        {
-            image.Dispose();
-        }
-
+        decodedTensor.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -86,6 +65,15 @@ public class EndToEndBenchmarks
     {
         using var partner = generator.Generate(decoded);
         return partner.Width;
+    }
+
+    /// <summary>The forward pass alone (tensor in, tensor out): what the other cases add to.</summary>
+    [Benchmark]
+    public long ForwardOnly()
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return generator.Infer(decodedTensor).numel();
     }
 
     [Benchmark]
@@ -101,21 +89,6 @@ public class EndToEndBenchmarks
         generator.Generate(inputAtSize, output);
         return new FileInfo(output).Length;
     }
-
-    [Benchmark(OperationsPerInvoke = Batch)]
-    public int InMemoryBatch()
-    {
-        var partners = generator.Generate(decodedBatch);
-        foreach (var partner in partners)
-        {
-            partner.Dispose();
-        }
-
-        return partners.Count;
-    }
-
-    [Benchmark(OperationsPerInvoke = Batch)]
-    public int FilesToFilesBatch() => generator.GenerateFiles(files).Count(result => result.Succeeded);
 
     private sealed class Config : ManualConfig
     {

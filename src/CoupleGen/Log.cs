@@ -6,8 +6,8 @@ namespace CoupleGen;
 /// <summary>Every log line CoupleGen writes, source-generated so that disabled levels cost nothing.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "libtorch {Version} ready (CUDA available: {CudaAvailable}, glibc malloc tuned: {MallocTuned})")]
-    public static partial void RuntimeReady(ILogger logger, string version, bool cudaAvailable, bool mallocTuned);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "libtorch {Version} ready (CUDA available: {CudaAvailable}, glibc malloc tuned: {MallocTuned}, JPEG decoder: {JpegDecoder})")]
+    public static partial void RuntimeReady(ILogger logger, string version, bool cudaAvailable, bool mallocTuned, string jpegDecoder);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Training on {Device}: {Pairs} pairs, batch {BatchSize}, {StepsPerEpoch} steps/epoch, {TotalSteps} steps, seed {Seed}")]
     public static partial void TrainingStarted(ILogger logger, string device, int pairs, int batchSize, int stepsPerEpoch, long totalSteps, int seed);

@@ -497,12 +497,16 @@ public sealed class PartnerGenerator : IPartnerGenerator
     {
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor batch = ImageTensor.ToBatch(fitted, device);
-        if (Precision == InferencePrecision.Bf16)
-        {
-            return ImageTensor.ToImages(generator.call(BFloat16Inference.ToInput(batch)).to(ScalarType.Float32));
-        }
-
-        return ImageTensor.ToImages(generator.call(batch));
+        return ImageTensor.ToImages(Infer(ImageTensor.ToBatch(fitted, device)));
     }
+
+    /// <summary>
+    /// The forward pass alone, without conversions: a [N, 3, H, W] FP32 batch in [-1, 1] on the model's
+    /// device to the FP32 partners. The caller provides no_grad and the dispose scope (benchmarks measure
+    /// the file path against this).
+    /// </summary>
+    internal Tensor Infer(Tensor batch) =>
+        Precision == InferencePrecision.Bf16
+            ? generator.call(BFloat16Inference.ToInput(batch)).to(ScalarType.Float32)
+            : generator.call(batch);
 }

@@ -5,6 +5,7 @@ using System.IO;
 using CoupleGen.Errors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -186,7 +187,7 @@ public static class ImageFiles
 
         try
         {
-            Image<Rgb24> image = Image.Load<Rgb24>(stream);
+            Image<Rgb24> image = (format is JpegFormat ? DecodeNatively(stream, info) : null) ?? Image.Load<Rgb24>(stream);
             image.Mutate(x => x.AutoOrient());
             return image;
         }
@@ -196,5 +197,23 @@ public static class ImageFiles
             // errors); all of them are the image's fault, so all become the same typed exception.
             throw new InvalidImageException(name, $"the image data is corrupt or unsupported ({ex.GetType().Name}: {ex.Message}).", ex);
         }
+    }
+
+    /// <summary>Decodes a JPEG with TurboJPEG if available, keeping the metadata ImageSharp would have read.</summary>
+    private static Image<Rgb24>? DecodeNatively(Stream stream, IImageInfo info)
+    {
+        Image<Rgb24>? image = TurboJpeg.TryDecode(stream, info.Width, info.Height);
+        if (image is not null)
+        {
+            image.Metadata.ExifProfile = info.Metadata.ExifProfile;
+            image.Metadata.IccProfile = info.Metadata.IccProfile;
+            image.Metadata.XmpProfile = info.Metadata.XmpProfile;
+            image.Metadata.IptcProfile = info.Metadata.IptcProfile;
+            image.Metadata.HorizontalResolution = info.Metadata.HorizontalResolution;
+            image.Metadata.VerticalResolution = info.Metadata.VerticalResolution;
+            image.Metadata.ResolutionUnits = info.Metadata.ResolutionUnits;
+        }
+
+        return image;
     }
 }

@@ -23,10 +23,9 @@ public static class ImageTensor
     public static Tensor ToTensor(Image<Rgb24> image, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        byte[] pixels = new byte[checked(image.Width * image.Height * 3)];
-        image.CopyPixelDataTo(pixels);
         using var scope = NewDisposeScope();
-        Tensor bytes = torch.tensor(pixels, new long[] { image.Height, image.Width, 3 }, ScalarType.Byte);
+        Tensor bytes = empty(new long[] { image.Height, image.Width, 3 }, ScalarType.Byte);
+        image.CopyPixelDataTo(bytes.bytes);
         Tensor chw = ToDevice(bytes, device).permute(2, 0, 1).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
         return chw.MoveToOuterDisposeScope();
     }
@@ -46,19 +45,25 @@ public static class ImageTensor
 
         int width = images[0].Width, height = images[0].Height;
         int plane = checked(width * height * 3);
-        byte[] pixels = new byte[checked(plane * images.Count)];
         for (int i = 0; i < images.Count; i++)
         {
             if (images[i].Width != width || images[i].Height != height)
             {
                 throw new ArgumentException($"Image {i} is {images[i].Width}x{images[i].Height}; the batch is {width}x{height}.", nameof(images));
             }
-
-            images[i].CopyPixelDataTo(pixels.AsSpan(i * plane, plane));
         }
 
         using var scope = NewDisposeScope();
-        Tensor bytes = torch.tensor(pixels, new long[] { images.Count, height, width, 3 }, ScalarType.Byte);
+
+        // Pixels go straight into the tensor's memory: a managed staging array of this size would land on
+        // the large-object heap and cost a gen-2 collection every few calls.
+        Tensor bytes = empty(new long[] { images.Count, height, width, 3 }, ScalarType.Byte);
+        Span<byte> pixels = bytes.bytes;
+        for (int i = 0; i < images.Count; i++)
+        {
+            images[i].CopyPixelDataTo(pixels.Slice(i * plane, plane));
+        }
+
         Tensor nchw = ToDevice(bytes, device).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
         return nchw.MoveToOuterDisposeScope();
     }

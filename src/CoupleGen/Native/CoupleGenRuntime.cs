@@ -35,6 +35,24 @@ public static class CoupleGenRuntime
     public static bool MallocTuningEnabled { get; set; } =
         Environment.GetEnvironmentVariable("COUPLEGEN_MALLOC_TUNING") != "0";
 
+    /// <summary>
+    /// Gets or sets a value indicating whether JPEGs are decoded with libjpeg-turbo's TurboJPEG library
+    /// when the system has it (Debian and Ubuntu: <c>apt-get install libturbojpeg0</c>). Default:
+    /// <see langword="true"/>, unless the environment variable <c>COUPLEGEN_NATIVE_JPEG</c> is <c>0</c>.
+    /// </summary>
+    /// <remarks>
+    /// TurboJPEG loads a 512x512 photo about 4x faster than ImageSharp (0.8 against 3.7 ms here). Its
+    /// pixels differ from ImageSharp's by at most 3 levels of 255 (a different inverse DCT; mean 0.02-0.04
+    /// on photos), so set this to <see langword="false"/> for results that are bit-identical on every
+    /// machine. CMYK JPEGs, damaged ones and machines without the library use ImageSharp. Read once,
+    /// when the first JPEG is decoded.
+    /// </remarks>
+    public static bool NativeJpegDecodingEnabled { get; set; } =
+        Environment.GetEnvironmentVariable("COUPLEGEN_NATIVE_JPEG") != "0";
+
+    /// <summary>Gets the TurboJPEG library JPEGs are decoded with (e.g. <c>libturbojpeg.so.0</c>), or <see langword="null"/> when ImageSharp decodes them.</summary>
+    public static string? NativeJpegDecoder => Imaging.TurboJpeg.LibraryName;
+
     /// <summary>Gets a value indicating whether glibc's malloc was tuned in this process.</summary>
     public static bool MallocTuned { get; private set; }
 
@@ -73,7 +91,7 @@ public static class CoupleGenRuntime
             initialized = true;
             if (logger.IsEnabled(LogLevel.Information))
             {
-                CoupleGen.Log.RuntimeReady(logger, torch.__version__, torch.cuda.is_available(), MallocTuned);
+                CoupleGen.Log.RuntimeReady(logger, torch.__version__, torch.cuda.is_available(), MallocTuned, NativeJpegDecoder ?? "ImageSharp");
             }
         }
     }

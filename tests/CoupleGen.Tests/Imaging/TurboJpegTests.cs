@@ -1,0 +1,121 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using CoupleGen.Imaging;
+using CoupleGen.Native;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using Xunit;
+
+namespace CoupleGen.Tests.Imaging;
+
+/// <summary>Needs libjpeg-turbo's TurboJPEG library (Debian: libturbojpeg0), which .ci/run installs.</summary>
+public class TurboJpegTests
+{
+    [Fact]
+    public void JpegsAreDecodedByTheSystemsTurboJpeg()
+    {
+        Assert.True(CoupleGenRuntime.NativeJpegDecoder is not null, "libturbojpeg was not found: sudo apt-get install libturbojpeg0");
+    }
+
+    [Theory]
+    [InlineData("Faces/grace_hopper_512x512.jpg")]
+    [InlineData("Faces/astronaut.png")]
+    public void PhotosLoadNativelyWithinThreeLevelsOfImageSharp(string fixture)
+    {
+        string path = AsJpeg(fixture);
+        using Image<Rgb24> loaded = ImageFiles.Load(path);
+        using Image<Rgb24> imageSharp = Image.Load<Rgb24>(path);
+        byte[] jpeg = File.ReadAllBytes(path);
+        using Image<Rgb24>? native = TurboJpeg.TryDecode(jpeg, jpeg.Length, imageSharp.Width, imageSharp.Height);
+
+        Assert.NotNull(native);
+        Assert.Equal(Pixels(native), Pixels(loaded));
+        (int max, double mean) = Difference(Pixels(loaded), Pixels(imageSharp));
+        Assert.InRange(max, 1, 3);
+        Assert.True(mean < 0.1, $"mean difference {mean:F3}");
+    }
+
+    [Fact]
+    public void ExifOrientationAndProfilesAreKept()
+    {
+        using Image<Rgb24> photo = Image.Load<Rgb24>(Fixtures.PathOf("Faces/astronaut.png"));
+        photo.Mutate(x => x.Resize(64, 32));
+        photo.Metadata.ExifProfile = new ExifProfile();
+        photo.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6); // rotate 90 degrees clockwise to view
+        photo.Metadata.ExifProfile.SetValue(ExifTag.Artist, "CoupleGen");
+        string path = Path.Combine(TestData.NewFolder(), "rotated.jpg");
+        photo.SaveAsJpeg(path, new JpegEncoder { Quality = 95 });
+
+        using Image<Rgb24> loaded = ImageFiles.Load(path);
+        using Image<Rgb24> imageSharp = Image.Load<Rgb24>(path);
+        imageSharp.Mutate(x => x.AutoOrient());
+
+        Assert.Equal((32, 64), (loaded.Width, loaded.Height));
+        Assert.Equal("CoupleGen", loaded.Metadata.ExifProfile?.GetValue(ExifTag.Artist)?.Value);
+        Assert.InRange(Difference(Pixels(loaded), Pixels(imageSharp)).Max, 0, 3);
+    }
+
+    [Fact]
+    public void CmykAndDamagedJpegsAreLeftToImageSharp()
+    {
+        byte[] cmyk = File.ReadAllBytes(Fixtures.PathOf("cmyk.jpg"));
+        using Image<Rgb24> cmykImage = Image.Load<Rgb24>(cmyk);
+        Assert.Null(TurboJpeg.TryDecode(cmyk, cmyk.Length, cmykImage.Width, cmykImage.Height));
+        using Image<Rgb24> loaded = ImageFiles.Load(Fixtures.PathOf("cmyk.jpg"));
+        Assert.Equal(Pixels(cmykImage), Pixels(loaded));
+
+        byte[] jpeg = File.ReadAllBytes(AsJpeg("Faces/astronaut.png"));
+        byte[] damaged = (byte[])jpeg.Clone();
+        damaged.AsSpan(damaged.Length / 2, 64).Fill(0xFF);
+        Assert.Null(TurboJpeg.TryDecode(damaged, damaged.Length, 512, 512));
+        Assert.Null(TurboJpeg.TryDecode(jpeg, jpeg.Length, 511, 512)); // not the size the header check read
+    }
+
+    [Fact]
+    public void ThreadsDecodeAtOnceWithTheSameResult()
+    {
+        byte[] jpeg = File.ReadAllBytes(AsJpeg("Faces/astronaut.png"));
+        using Image<Rgb24> reference = TurboJpeg.TryDecode(jpeg, jpeg.Length, 512, 512)!;
+        byte[] expected = Pixels(reference);
+        bool[] same = new bool[16];
+        Parallel.For(0, same.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            using Image<Rgb24> image = TurboJpeg.TryDecode(jpeg, jpeg.Length, 512, 512)!;
+            same[i] = Pixels(image).AsSpan().SequenceEqual(expected);
+        });
+        Assert.All(same, Assert.True);
+    }
+
+    private static string AsJpeg(string fixture)
+    {
+        string source = Fixtures.PathOf(fixture);
+        if (source.EndsWith(".jpg", StringComparison.Ordinal))
+        {
+            return source;
+        }
+
+        string path = Path.Combine(TestData.NewFolder(), Path.GetFileNameWithoutExtension(fixture) + ".jpg");
+        using Image<Rgb24> image = Image.Load<Rgb24>(source);
+        image.SaveAsJpeg(path, new JpegEncoder { Quality = 90 });
+        return path;
+    }
+
+    private static (int Max, double Mean) Difference(byte[] a, byte[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        int[] differences = a.Zip(b, (x, y) => Math.Abs(x - y)).ToArray();
+        return (differences.Max(), differences.Average());
+    }
+
+    private static byte[] Pixels(Image<Rgb24> image)
+    {
+        byte[] pixels = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
+    }
+}
