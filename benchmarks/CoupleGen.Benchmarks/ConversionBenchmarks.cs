@@ -17,6 +17,8 @@ public class ConversionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // As in apps, where every model initializes the runtime (and its allocator tuning) first.
+        CoupleGen.Native.CoupleGenRuntime.EnsureInitialized();
         image = new SyntheticCoupleDataset(1, 256).GetPair(0).A;
         tensor = ImageTensor.ToTensor(image);
     }

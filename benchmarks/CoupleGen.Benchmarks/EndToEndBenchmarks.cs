@@ -1,7 +1,5 @@
 using System.IO;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Models;
@@ -16,7 +14,7 @@ namespace CoupleGen.Benchmarks;
 /// a 256x256 JPEG, which needs no resize) against the same generation from an already decoded 256x256
 /// image: the ratio shows what the file path adds to one call. Folders of files: <see cref="FolderBenchmarks"/>.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(JpegDecoderConfig))]
 public class EndToEndBenchmarks
 {
     private PartnerGenerator generator = null!;
@@ -88,14 +86,5 @@ public class EndToEndBenchmarks
     {
         generator.Generate(inputAtSize, output);
         return new FileInfo(output).Length;
-    }
-
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15));
-            AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
-        }
     }
 }

@@ -1,8 +1,6 @@
 using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
@@ -22,7 +20,7 @@ namespace CoupleGen.Benchmarks;
 /// batch is read before any forward, the last written after the last one); 64 files are closer to its
 /// steady state.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(JpegDecoderConfig))]
 public class FolderBenchmarks
 {
     private PartnerGenerator generator = null!;
@@ -100,13 +98,4 @@ public class FolderBenchmarks
 
     [Benchmark]
     public int GenerateFiles() => generator.GenerateFiles(files).Count(result => result.Succeeded);
-
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15));
-            AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
-        }
-    }
 }
