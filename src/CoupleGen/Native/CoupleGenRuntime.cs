@@ -43,9 +43,9 @@ public static class CoupleGenRuntime
     /// <remarks>
     /// TurboJPEG loads a 512x512 photo about 4x faster than ImageSharp (0.8 against 3.7 ms here). Its
     /// pixels differ from ImageSharp's by at most 3 levels of 255 (a different inverse DCT; mean 0.02-0.04
-    /// on photos), so set this to <see langword="false"/> for results that are bit-identical on every
-    /// machine. CMYK JPEGs, damaged ones and machines without the library use ImageSharp. Read once,
-    /// when the first JPEG is decoded.
+    /// on photos), so set this to <see langword="false"/> for results that do not depend on whether a
+    /// machine has the library. CMYK JPEGs, damaged ones and machines without the library use ImageSharp. Read once,
+    /// when the first JPEG is decoded or the runtime logs which decoder it uses, whichever comes first.
     /// </remarks>
     public static bool NativeJpegDecodingEnabled { get; set; } =
         Environment.GetEnvironmentVariable("COUPLEGEN_NATIVE_JPEG") != "0";
