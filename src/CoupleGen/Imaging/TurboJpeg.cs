@@ -31,8 +31,9 @@ internal static class TurboJpeg
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int DecompressHeaderFunction(IntPtr handle, byte[] jpeg, CULong size, out int width, out int height, out int subsampling, out int colorspace);
 
+    // The destination is passed by reference (pinned by the marshaller) so that pixels land in the image's own memory.
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int DecompressFunction(IntPtr handle, byte[] jpeg, CULong size, [Out] byte[] destination, int width, int pitch, int height, int pixelFormat, int flags);
+    private delegate int DecompressFunction(IntPtr handle, byte[] jpeg, CULong size, ref byte destination, int width, int pitch, int height, int pixelFormat, int flags);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int DestroyFunction(IntPtr handle);
@@ -57,7 +58,8 @@ internal static class TurboJpeg
             return null;
         }
 
-        byte[]? pixels = null;
+        Image<Rgb24>? image = null;
+        byte[]? staging = null;
         try
         {
             var size = new CULong((nuint)length);
@@ -67,24 +69,37 @@ internal static class TurboJpeg
                 return null;
             }
 
+            image = new Image<Rgb24>(width, height);
             int bytes = checked(width * height * 3);
-            pixels = ArrayPool<byte>.Shared.Rent(bytes);
+
+            // Straight into the image when ImageSharp gave it one block (all but very large images).
+            Span<byte> destination = image.DangerousTryGetSinglePixelMemory(out Memory<Rgb24> memory)
+                ? MemoryMarshal.AsBytes(memory.Span)
+                : (staging = GC.AllocateUninitializedArray<byte>(bytes));
 
             // Non-zero also for warnings (damaged but decodable data): ImageSharp then decides.
-            if (functions.Decompress(handle, jpeg, size, pixels, width, width * 3, height, PixelFormatRgb, FastUpsample) != 0)
+            if (functions.Decompress(handle, jpeg, size, ref MemoryMarshal.GetReference(destination), width, width * 3, height, PixelFormatRgb, FastUpsample) != 0)
             {
+                image.Dispose();
                 return null;
             }
 
-            return Image.LoadPixelData<Rgb24>(pixels.AsSpan(0, bytes), width, height);
+            if (staging is not null)
+            {
+                image.Dispose();
+                image = Image.LoadPixelData<Rgb24>(staging, width, height);
+            }
+
+            return image;
+        }
+        catch
+        {
+            image?.Dispose();
+            throw;
         }
         finally
         {
             functions.Destroy(handle);
-            if (pixels is not null)
-            {
-                ArrayPool<byte>.Shared.Return(pixels);
-            }
         }
     }
 

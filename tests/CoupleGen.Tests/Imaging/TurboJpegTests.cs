@@ -35,10 +35,28 @@ public class TurboJpegTests
         using Image<Rgb24>? native = TurboJpeg.TryDecode(jpeg, jpeg.Length, imageSharp.Width, imageSharp.Height);
 
         Assert.NotNull(native);
+        Assert.True(native.DangerousTryGetSinglePixelMemory(out _), "decoded straight into the image's one block");
         Assert.Equal(Pixels(native), Pixels(loaded));
         (int max, double mean) = Difference(Pixels(loaded), Pixels(imageSharp));
         Assert.InRange(max, grayscale ? 0 : 1, 3); // colour photos differ a little, which shows which decoder ran
         Assert.True(mean < 0.1, $"mean difference {mean:F3}");
+    }
+
+    [Fact]
+    public void LargePhotosWhoseImagesAreNotOneBlockDecodeTheSame()
+    {
+        using Image<Rgb24> photo = Image.Load<Rgb24>(Fixtures.PathOf("Faces/astronaut.png"));
+        photo.Mutate(x => x.Resize(3000, 2000));
+        string path = Path.Combine(TestData.NewFolder(), "large.jpg");
+        photo.SaveAsJpeg(path, new JpegEncoder { Quality = 90 });
+        byte[] jpeg = File.ReadAllBytes(path);
+
+        using Image<Rgb24>? native = TurboJpeg.TryDecode(jpeg, jpeg.Length, 3000, 2000);
+        using Image<Rgb24> imageSharp = Image.Load<Rgb24>(path);
+
+        Assert.NotNull(native);
+        Assert.False(native.DangerousTryGetSinglePixelMemory(out _), "ImageSharp splits an image this large, so the decoder's staging path ran");
+        Assert.InRange(Difference(Pixels(native), Pixels(imageSharp)).Max, 1, 3);
     }
 
     [Fact]
