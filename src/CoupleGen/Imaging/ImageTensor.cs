@@ -57,6 +57,7 @@ public static class ImageTensor
 
         // Pixels go straight into the tensor's memory: a managed staging array of this size would land on
         // the large-object heap and cost a gen-2 collection every few calls.
+        _ = checked(plane * images.Count); // the batch's bytes must be addressable as one span
         Tensor bytes = empty(new long[] { images.Count, height, width, 3 }, ScalarType.Byte);
         Span<byte> pixels = bytes.bytes;
         for (int i = 0; i < images.Count; i++)
