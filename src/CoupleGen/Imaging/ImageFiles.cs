@@ -132,16 +132,21 @@ public static class ImageFiles
             throw new InvalidImageException(path, $"'{extension}' is not an image format CoupleGen can write; use .png, .jpg, .bmp, .gif, .tga, .tiff, .webp or .pbm.");
         }
 
+        IO.AtomicFile.Write(path, Encoder(image, format, pngCompression));
+    }
+
+    /// <summary>How <paramref name="image"/> is encoded as <paramref name="format"/>: fast PNGs by <see cref="PngWriter"/> where it can, else ImageSharp's encoder.</summary>
+    private static Action<Stream> Encoder(Image image, IImageFormat format, PngCompressionLevel pngCompression)
+    {
         if (format is PngFormat && pngCompression == PngCompressionLevel.BestSpeed && PngWriter.CanWrite(image))
         {
-            IO.AtomicFile.Write(path, stream => PngWriter.Write((Image<Rgb24>)image, stream));
-            return;
+            return stream => PngWriter.Write((Image<Rgb24>)image, stream);
         }
 
         IImageEncoder encoder = format is PngFormat
             ? new PngEncoder { CompressionLevel = pngCompression }
             : Configuration.Default.ImageFormatsManager.FindEncoder(format);
-        IO.AtomicFile.Write(path, stream => image.Save(stream, encoder));
+        return stream => image.Save(stream, encoder);
     }
 
     private static Image<Rgb24> Decode(Stream stream, string name, long maxPixels, IReadOnlyCollection<string>? acceptedFormats)
