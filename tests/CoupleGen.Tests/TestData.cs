@@ -2,10 +2,12 @@ using System;
 using System.IO;
 using CoupleGen.Models;
 using CoupleGen.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace CoupleGen.Tests;
 
-/// <summary>Small, fast configurations and scratch folders shared by the tests.</summary>
+/// <summary>Small, fast configurations, scratch folders and pixel access shared by the tests.</summary>
 internal static class TestData
 {
     public static Pix2PixOptions TinyOptions(int seed = 1234) => new()
@@ -41,6 +43,14 @@ internal static class TestData
         }
 
         throw new InvalidOperationException("CoupleGen.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The image's RGB bytes, row by row.</summary>
+    public static byte[] Pixels(Image<Rgb24> image)
+    {
+        var bytes = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(bytes);
+        return bytes;
     }
 
     public static string NewFolder()

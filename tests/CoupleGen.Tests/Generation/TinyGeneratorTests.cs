@@ -32,12 +32,7 @@ public abstract class TinyGeneratorTests : IDisposable
     protected PartnerGenerator FromTrainer(PartnerGeneratorOptions? options = null) =>
         PartnerGenerator.FromTrainer(Trainer, (options ?? PartnerGeneratorOptions.Default) with { Device = torch.CPU });
 
-    protected static byte[] Pixels(Image<Rgb24> image)
-    {
-        var bytes = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(bytes);
-        return bytes;
-    }
+    protected static byte[] Pixels(Image<Rgb24> image) => TestData.Pixels(image);
 
     protected static byte[] Pixels(string path)
     {

@@ -26,7 +26,7 @@ public class PngWriterTests
         PngWriter.Write(image, stream);
         stream.Position = 0;
         using Image<Rgb24> back = Image.Load<Rgb24>(stream);
-        Assert.Equal(Pixels(image), Pixels(back));
+        Assert.Equal(TestData.Pixels(image), TestData.Pixels(back));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class PngWriterTests
         ImageFiles.Save(tagged, taggedPath);
         using Image<Rgb24> back = Image.Load<Rgb24>(taggedPath);
         Assert.Equal("CoupleGen", back.Metadata.ExifProfile?.GetValue(ExifTag.Artist)?.Value);
-        Assert.Equal(Pixels(plain), Pixels(back));
+        Assert.Equal(TestData.Pixels(plain), TestData.Pixels(back));
     }
 
     private static Image<Rgb24> RandomImage(int width, int height, int seed)
@@ -104,12 +104,5 @@ public class PngWriterTests
         byte[] pixels = new byte[width * height * 3];
         random.NextBytes(pixels);
         return Image.LoadPixelData<Rgb24>(pixels, width, height);
-    }
-
-    private static byte[] Pixels(Image<Rgb24> image)
-    {
-        byte[] pixels = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(pixels);
-        return pixels;
     }
 }

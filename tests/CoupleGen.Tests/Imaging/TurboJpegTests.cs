@@ -36,8 +36,8 @@ public class TurboJpegTests
 
         Assert.NotNull(native);
         Assert.True(native.DangerousTryGetSinglePixelMemory(out _), "decoded straight into the image's one block");
-        Assert.Equal(Pixels(native), Pixels(loaded));
-        (int max, double mean) = Difference(Pixels(loaded), Pixels(imageSharp));
+        Assert.Equal(TestData.Pixels(native), TestData.Pixels(loaded));
+        (int max, double mean) = Difference(TestData.Pixels(loaded), TestData.Pixels(imageSharp));
         Assert.InRange(max, grayscale ? 0 : 1, 3); // colour photos differ a little, which shows which decoder ran
         Assert.True(mean < 0.1, $"mean difference {mean:F3}");
     }
@@ -56,7 +56,7 @@ public class TurboJpegTests
 
         Assert.NotNull(native);
         Assert.False(native.DangerousTryGetSinglePixelMemory(out _), "ImageSharp splits an image this large, so the decoder's staging path ran");
-        Assert.InRange(Difference(Pixels(native), Pixels(imageSharp)).Max, 1, 3);
+        Assert.InRange(Difference(TestData.Pixels(native), TestData.Pixels(imageSharp)).Max, 1, 3);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class TurboJpegTests
 
         Assert.Equal((32, 64), (loaded.Width, loaded.Height));
         Assert.Equal("CoupleGen", loaded.Metadata.ExifProfile?.GetValue(ExifTag.Artist)?.Value);
-        Assert.InRange(Difference(Pixels(loaded), Pixels(imageSharp)).Max, 0, 3);
+        Assert.InRange(Difference(TestData.Pixels(loaded), TestData.Pixels(imageSharp)).Max, 0, 3);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class TurboJpegTests
         using Image<Rgb24> cmykImage = Image.Load<Rgb24>(cmyk);
         Assert.Null(TurboJpeg.TryDecode(cmyk, cmyk.Length, cmykImage.Width, cmykImage.Height));
         using Image<Rgb24> loaded = ImageFiles.Load(Fixtures.PathOf("cmyk.jpg"));
-        Assert.Equal(Pixels(cmykImage), Pixels(loaded));
+        Assert.Equal(TestData.Pixels(cmykImage), TestData.Pixels(loaded));
 
         byte[] jpeg = File.ReadAllBytes(AsJpeg("Faces/astronaut.png"));
         byte[] damaged = (byte[])jpeg.Clone();
@@ -100,12 +100,12 @@ public class TurboJpegTests
     {
         byte[] jpeg = File.ReadAllBytes(AsJpeg("Faces/astronaut.png"));
         using Image<Rgb24> reference = TurboJpeg.TryDecode(jpeg, jpeg.Length, 512, 512)!;
-        byte[] expected = Pixels(reference);
+        byte[] expected = TestData.Pixels(reference);
         bool[] same = new bool[16];
         Parallel.For(0, same.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
             using Image<Rgb24> image = TurboJpeg.TryDecode(jpeg, jpeg.Length, 512, 512)!;
-            same[i] = Pixels(image).AsSpan().SequenceEqual(expected);
+            same[i] = TestData.Pixels(image).AsSpan().SequenceEqual(expected);
         });
         Assert.All(same, Assert.True);
     }
@@ -129,12 +129,5 @@ public class TurboJpegTests
         Assert.Equal(a.Length, b.Length);
         int[] differences = a.Zip(b, (x, y) => Math.Abs(x - y)).ToArray();
         return (differences.Max(), differences.Average());
-    }
-
-    private static byte[] Pixels(Image<Rgb24> image)
-    {
-        byte[] pixels = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(pixels);
-        return pixels;
     }
 }
