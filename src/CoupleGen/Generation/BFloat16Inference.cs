@@ -50,10 +50,24 @@ internal static class BFloat16Inference
     /// <summary>Gets whether <paramref name="tensor"/> ([N, C, H, W], C > 1) is laid out channels-last.</summary>
     public static bool IsChannelsLast(Tensor tensor) => tensor.dim() == 4 && tensor.shape[1] > 1 && tensor.stride(1) == 1;
 
-    /// <summary>Returns <paramref name="tensor"/> laid out channels-last (a permuted view of an NHWC copy).</summary>
+    /// <summary>Returns <paramref name="tensor"/> laid out channels-last (a permuted view of a dense NHWC tensor).</summary>
+    /// <remarks>
+    /// <c>contiguous()</c> keeps any stride on a dimension of size 1, but libtorch only takes a tensor for
+    /// channels-last when its batch stride is at least C*H*W. A batch of one made with <c>unsqueeze(0)</c>
+    /// from <see cref="Imaging.ImageTensor.ToTensor"/> (itself a channels-last view) has a batch stride of
+    /// 3: libtorch reads it as NCHW, and every bfloat16 convolution after it then runs oneDNN's blocked
+    /// NCHW kernels, whose results differ from run to run. Such a tensor is copied into a fresh buffer.
+    /// </remarks>
     public static Tensor ChannelsLast(Tensor tensor)
     {
         using Tensor nhwc = tensor.permute(0, 2, 3, 1).contiguous();
-        return nhwc.permute(0, 3, 1, 2);
+        if (nhwc.stride(0) == nhwc.shape[1] * nhwc.shape[2] * nhwc.shape[3])
+        {
+            return nhwc.permute(0, 3, 1, 2);
+        }
+
+        using Tensor dense = torch.empty(nhwc.shape, nhwc.dtype, nhwc.device);
+        dense.copy_(nhwc);
+        return dense.permute(0, 3, 1, 2);
     }
 }

@@ -145,6 +145,34 @@ public class MixedPrecisionTrainingTests
     }
 
     [Fact]
+    public void SeededMixedStepsDoNotDependOnHowTheBatchWasBuilt()
+    {
+        // ToTensor(image).unsqueeze(0) is a channels-last view whose batch stride is 3, which libtorch
+        // takes for NCHW; ToBatch (what Train uses) gives a dense channels-last batch. Both must train the same.
+        using var pair = new SyntheticCoupleDataset(1, 32, seed: 6).GetPair(0);
+        string Run(bool unsqueezed)
+        {
+            using var scope = NewDisposeScope();
+            Tensor input = unsqueezed ? ImageTensor.ToTensor(pair.A).unsqueeze(0) : ImageTensor.ToBatch(new[] { pair.A });
+            Tensor target = unsqueezed ? ImageTensor.ToTensor(pair.B).unsqueeze(0) : ImageTensor.ToBatch(new[] { pair.B });
+            using var trainer = new Pix2PixTrainer(TestData.TinyOptions(seed: 11) with { Precision = TrainingPrecision.MixedBf16 });
+            var losses = new System.Collections.Generic.List<double>();
+            for (int step = 0; step < 3; step++)
+            {
+                TrainingStepLosses l = trainer.TrainStep(input, target);
+                losses.AddRange(new[] { l.Discriminator, l.GeneratorGan, l.GeneratorL1 });
+            }
+
+            double checksum = trainer.Generator.parameters().Sum(p => p.detach().abs().sum().item<float>());
+            return string.Join(" ", losses.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + " | " + checksum.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        string batched = Run(unsqueezed: false);
+        Assert.Equal(batched, Run(unsqueezed: true));
+        Assert.Equal(batched, Run(unsqueezed: true));
+    }
+
+    [Fact]
     public void AutoUsesMixedPrecisionExactlyOnCpusWithNativeBFloat16()
     {
         using var trainer = new Pix2PixTrainer(Options(TrainingPrecision.Auto));
