@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using CoupleGen.Data;
 using CoupleGen.Imaging;
 using CoupleGen.Training;
 using TorchSharp;
@@ -30,9 +29,10 @@ public class TrainingBatchLayoutBenchmarks
     public void Setup()
     {
         trainer = new Pix2PixTrainer(new Pix2PixOptions { Seed = 1, Device = torch.CPU, Precision = Precision });
-        using var pair = new SyntheticCoupleDataset(1, 256).GetPair(0);
-        batched = (ImageTensor.ToBatch(new[] { pair.A }), ImageTensor.ToBatch(new[] { pair.B }));
-        unsqueezed = (ImageTensor.ToTensor(pair.A).unsqueeze(0), ImageTensor.ToTensor(pair.B).unsqueeze(0));
+        batched = TrainingPair.Create();
+
+        // The image [3, H, W] of a channels-last batch, unsqueezed again: what ToTensor(image).unsqueeze(0) gives.
+        unsqueezed = (batched.Input[0].unsqueeze(0), batched.Target[0].unsqueeze(0));
         nchw = (batched.Input.contiguous(), batched.Target.contiguous());
         trainer.TrainStep(batched.Input, batched.Target);
     }
