@@ -463,7 +463,8 @@ public sealed class PartnerGenerator : IPartnerGenerator
         return framed[0].Image;
     }
 
-    private Image<Rgb24> Fit(Image source)
+    /// <summary>An upright RGB copy of <paramref name="source"/> resized to ImageSize as <see cref="PartnerGeneratorOptions.ResizeMode"/> says (bicubic).</summary>
+    internal Image<Rgb24> Fit(Image source)
     {
         var resize = new ResizeOptions
         {
