@@ -34,6 +34,7 @@ public class FileStageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        JpegDecoderConfig.RequireJobDecoder();
         using var model = new UnetGenerator();
         generator = new PartnerGenerator(model, 256, new PartnerGeneratorOptions { Device = torch.CPU });
         folder = Directory.CreateTempSubdirectory("couplegen-bench-").FullName;

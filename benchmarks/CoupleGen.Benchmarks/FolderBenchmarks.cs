@@ -35,6 +35,7 @@ public class FolderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        JpegDecoderConfig.RequireJobDecoder();
         using var model = new UnetGenerator();
         generator = new PartnerGenerator(model, 256, new PartnerGeneratorOptions { Device = torch.CPU });
         folder = Directory.CreateTempSubdirectory("couplegen-bench-").FullName;
