@@ -2,6 +2,8 @@ using System.IO;
 using BenchmarkDotNet.Attributes;
 using CoupleGen.Data;
 using CoupleGen.Generation;
+using CoupleGen.Imaging;
+using CoupleGen.IO;
 using CoupleGen.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -12,7 +14,10 @@ namespace CoupleGen.Benchmarks;
 /// <summary>
 /// File to file (decode a 512x512 JPEG, resize, to tensor, forward, back, encode a PNG; and the same from
 /// a 256x256 JPEG, which needs no resize) against the same generation from an already decoded 256x256
-/// image: the ratio shows what the file path adds to one call. Folders of files: <see cref="FolderBenchmarks"/>.
+/// image: the ratio shows what the file path adds to one call. Beside them, each stage of the call alone
+/// (decode, fit, image -> tensor -> image, PNG encode, durable write): their ratios add up to the least a
+/// single file can add, since each stage needs the previous one's result. Folders of files:
+/// <see cref="FolderBenchmarks"/>.
 /// </summary>
 [Config(typeof(JpegDecoderConfig))]
 public class EndToEndBenchmarks
@@ -24,6 +29,9 @@ public class EndToEndBenchmarks
     private string inputAtSize = null!;
     private string output = null!;
     private torch.Tensor decodedTensor = null!;
+    private Image<Rgb24> photo = null!;
+    private Image<Rgb24> partner = null!;
+    private byte[] png = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -46,7 +54,12 @@ public class EndToEndBenchmarks
             pair.A.SaveAsJpeg(inputAtSize);
         }
 
-        decodedTensor = CoupleGen.Imaging.ImageTensor.ToBatch(new[] { decoded });
+        decodedTensor = ImageTensor.ToBatch(new[] { decoded });
+        photo = ImageFiles.Load(input);
+        partner = generator.Generate(decoded);
+        using var encoded = new MemoryStream();
+        PngWriter.Write(partner, encoded);
+        png = encoded.ToArray();
         FileToFile();
     }
 
@@ -56,6 +69,8 @@ public class EndToEndBenchmarks
         generator.Dispose();
         decoded.Dispose();
         decodedTensor.Dispose();
+        photo.Dispose();
+        partner.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -87,5 +102,42 @@ public class EndToEndBenchmarks
     {
         generator.Generate(inputAtSize, output);
         return new FileInfo(output).Length;
+    }
+
+    [Benchmark]
+    public int StageDecodeJpeg()
+    {
+        using Image<Rgb24> image = ImageFiles.Load(input);
+        return image.Width;
+    }
+
+    [Benchmark]
+    public int StageFit()
+    {
+        using Image<Rgb24> image = generator.Fit(photo);
+        return image.Width;
+    }
+
+    [Benchmark]
+    public int StageImageToTensorToImage()
+    {
+        using var scope = torch.NewDisposeScope();
+        using Image<Rgb24> image = ImageTensor.ToImages(ImageTensor.ToBatch(new[] { decoded }))[0];
+        return image.Width;
+    }
+
+    [Benchmark]
+    public long StageEncodePng()
+    {
+        using var stream = new MemoryStream(png.Length * 2);
+        PngWriter.Write(partner, stream);
+        return stream.Length;
+    }
+
+    [Benchmark]
+    public int StageDurableWrite()
+    {
+        AtomicFile.Write(output, stream => stream.Write(png));
+        return png.Length;
     }
 }
