@@ -43,3 +43,7 @@ catch (OperationCanceledException)
     Console.Error.WriteLine("cancelled; the last checkpoint can be resumed with --resume.");
     return 130;
 }
+catch (Exception ex)
+{
+    return Failures.Report(ex, Console.Error);
+}

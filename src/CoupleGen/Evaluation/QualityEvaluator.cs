@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
@@ -108,8 +109,9 @@ public static class QualityEvaluator
         {
             using var scope = NewDisposeScope();
             using var noGrad = torch.no_grad();
-            Tensor[] a = network.call(ImageTensor.ToTensor(output).unsqueeze(0));
-            Tensor[] b = network.call(ImageTensor.ToTensor(real).unsqueeze(0));
+            Device device = network.parameters().First().device;
+            Tensor[] a = network.Extract(ImageTensor.ToTensor(output, device).unsqueeze(0));
+            Tensor[] b = network.Extract(ImageTensor.ToTensor(real, device).unsqueeze(0));
             double distance = 0;
             for (int t = 0; t < a.Length; t++)
             {

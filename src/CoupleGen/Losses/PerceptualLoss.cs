@@ -103,21 +103,15 @@ public sealed class PerceptualLoss : IDisposable
         ArgumentNullException.ThrowIfNull(generated);
         ArgumentNullException.ThrowIfNull(target);
         // Before the scope: converting the network replaces its parameters, which the scope must not own.
-        bool reduced = Prepare(generated.device) == InferencePrecision.Bf16;
+        Prepare(generated.device);
         using var scope = NewDisposeScope();
         Tensor[] real;
         using (torch.no_grad())
         {
-            real = Features.call(reduced ? BFloat16Inference.ToInput(target) : target);
+            real = Features.Extract(target);
         }
 
-        Tensor[] fake = Features.call(reduced ? BFloat16Inference.ToInput(generated) : generated);
-        if (reduced)
-        {
-            real = Array.ConvertAll(real, map => map.to(ScalarType.Float32));
-            fake = Array.ConvertAll(fake, map => map.to(ScalarType.Float32));
-        }
-
+        Tensor[] fake = Features.Extract(generated);
         if (Distance == PerceptualDistance.CoupleGenerator)
         {
             Tensor difference = Sum(real).sub(Sum(fake));
@@ -136,13 +130,13 @@ public sealed class PerceptualLoss : IDisposable
         return total.MoveToOuterDisposeScope();
     }
 
-    private InferencePrecision Prepare(Device device)
+    private void Prepare(Device device)
     {
         lock (gate)
         {
-            if (precision is { } known)
+            if (precision is not null)
             {
-                return known;
+                return;
             }
 
             InferencePrecision resolved = BFloat16Inference.Resolve(requestedPrecision, device);
@@ -152,7 +146,6 @@ public sealed class PerceptualLoss : IDisposable
             }
 
             precision = resolved;
-            return resolved;
         }
     }
 

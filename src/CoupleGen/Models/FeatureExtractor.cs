@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 using CoupleGen.Native;
@@ -28,6 +29,31 @@ public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
 
     /// <summary>Gets the names of the feature maps <see cref="nn.Module{T, TResult}.forward"/> returns, in order.</summary>
     public abstract IReadOnlyList<string> Taps { get; }
+
+    /// <summary>
+    /// Runs the network on FP32 images whatever number format it computes in: a network that a
+    /// <see cref="Losses.PerceptualLoss"/> converted to bfloat16 gets bfloat16 channels-last images, and
+    /// its maps come back in FP32. Gradients flow back into <paramref name="images"/> when they require them.
+    /// Use it instead of <c>call</c> wherever the network may be shared with a loss.
+    /// </summary>
+    /// <param name="images">[N, 3, H, W] RGB in [-1, 1] on the network's device.</param>
+    /// <returns>The taps' maps in FP32, in the order of <see cref="Taps"/>.</returns>
+    /// <exception cref="ArgumentException">The input is not a batch of RGB images.</exception>
+    public Tensor[] Extract(Tensor images)
+    {
+        RequireImages(images, GetName());
+        if (!ComputesInBFloat16)
+        {
+            return call(images);
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor[] maps = call(Generation.BFloat16Inference.ToInput(images));
+        return Array.ConvertAll(maps, map => map.to(ScalarType.Float32).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Gets a value indicating whether the weights are bfloat16 (see <see cref="Generation.BFloat16Inference.Convert"/>).</summary>
+    internal bool ComputesInBFloat16 => parameters().FirstOrDefault()?.dtype == ScalarType.BFloat16;
 
     /// <summary>Converts images to the weights' input convention.</summary>
     /// <param name="images">[N, 3, H, W] RGB in [-1, 1] (or [0, 1] when the options say so).</param>

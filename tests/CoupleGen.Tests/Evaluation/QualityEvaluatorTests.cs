@@ -36,4 +36,26 @@ public class QualityEvaluatorTests
         using var written = Image.Load(sheet);
         Assert.True(written.Width > 4 * 128);
     }
+
+    [Fact]
+    public void PerceptualDistanceWorksWithANetworkALossConvertedToBFloat16()
+    {
+        // A run's loss converts its network to bfloat16; the evaluation after training reuses that network.
+        using var weights = CoupleGen.Weights.WeightFile.Load(Fixtures.PathOf("vgg_narrow.pth"));
+        using var vgg = CoupleGen.Models.Vgg.VggFeatures.FromWeightsNarrow(weights, new CoupleGen.Models.Vgg.VggFeatureOptions { Taps = new[] { "relu1_2", "relu2_2" } }, widthDivisor: 16);
+        var loss = new CoupleGen.Losses.PerceptualLoss(vgg, precision: InferencePrecision.Bf16);
+        using (var images = torch.zeros(1, 3, 32, 32))
+        using (loss.Compute(images, images))
+        {
+        }
+
+        Assert.True(vgg.ComputesInBFloat16);
+        using var trainer = new Pix2PixTrainer(TestData.TinyOptions());
+        using var generator = PartnerGenerator.FromTrainer(trainer, new PartnerGeneratorOptions { Device = torch.CPU });
+        var options = new QualityEvaluationOptions { Direction = PairDirection.AToB, Perceptual = vgg };
+
+        QualityReport report = QualityEvaluator.Evaluate(generator, new SyntheticCoupleDataset(2, 32, seed: 2), new SyntheticCoupleDataset(2, 32, seed: 1), options);
+
+        Assert.All(report.Rows, r => Assert.True(r.Perceptual is > 0 and < double.PositiveInfinity, $"{r.Method}: {r.Perceptual}"));
+    }
 }
