@@ -10,6 +10,7 @@ using CoupleGen.Imaging;
 using CoupleGen.Losses;
 using CoupleGen.Models;
 using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Training.Objectives;
 using CoupleGen.Training.Optimizers;
 using CoupleGen.Native;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,7 @@ public sealed class Pix2PixTrainer : IDisposable
     private readonly IStepOptimizer generatorOptimizer;
     private readonly IStepOptimizer discriminatorOptimizer;
     private readonly CheckedConvolutions convolutions;
+    private readonly TrainingObjective objective;
     private int[]? permutation;
     private int permutationEpoch = -1;
     private bool disposed;
@@ -82,9 +84,12 @@ public sealed class Pix2PixTrainer : IDisposable
         // Build and initialize on the CPU with the run's seed, then move: the same seed gives the same
         // weights on every device.
         torch.manual_seed(Seed);
-        (Generator, Discriminator) = CreateNetworks(options);
+        objective = TrainingObjective.For(options);
+        Generator = CreateGenerator(options);
+        Discriminator = objective.CreateDiscriminator();
         Generator.to(Device);
         Discriminator.to(Device);
+        objective.MoveTo(Device);
         PerceptualLoss?.Features.to(Device);
         convolutions = new CheckedConvolutions(Generator, Discriminator, options.BatchSize, options.ImageSize, CheckedConvolutions.UseMixed(options.Precision, Device));
         string replaced = string.Join(", ", convolutions.Workarounds.Select(choice => $"{choice.Key}: {choice.Value}"));
@@ -93,16 +98,8 @@ public sealed class Pix2PixTrainer : IDisposable
             Log.ConvolutionKernelsReplaced(this.logger, replaced);
         }
 
-        if (options.Recipe == TrainingRecipe.CoupleGenerator)
-        {
-            generatorOptimizer = new TensorFlowRmsProp(Generator.parameters(), options.LearningRate, options.RmsPropDecay, options.RmsPropEpsilon);
-            discriminatorOptimizer = new TensorFlowRmsProp(Discriminator.parameters(), options.LearningRate, options.RmsPropDecay, options.RmsPropEpsilon);
-        }
-        else
-        {
-            generatorOptimizer = new AdamOptimizer(Generator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
-            discriminatorOptimizer = new AdamOptimizer(Discriminator.parameters(), options.LearningRate, options.Beta1, options.Beta2);
-        }
+        generatorOptimizer = objective.CreateOptimizer(Generator.parameters());
+        discriminatorOptimizer = objective.CreateOptimizer(Discriminator.parameters());
     }
 
     /// <summary>Gets the run's settings, with <see cref="Pix2PixOptions.Seed"/> set to the seed in use.</summary>
@@ -207,27 +204,21 @@ public sealed class Pix2PixTrainer : IDisposable
         Tensor networkB = convolutions.ToInput(realB);
         Tensor networkFakeB = Generator.call(networkA);
         Tensor fakeB = networkFakeB.to(ScalarType.Float32);
-        bool wasserstein = Options.Recipe == TrainingRecipe.CoupleGenerator;
 
         SetRequiresGrad(Discriminator, true);
         discriminatorOptimizer.ZeroGrad();
         Tensor fakeAB = torch.cat(new[] { networkA, networkFakeB }, 1);
         Tensor predictFake = Discriminator.call(fakeAB.detach()).to(ScalarType.Float32);
         Tensor predictReal = Discriminator.call(torch.cat(new[] { networkA, networkB }, 1)).to(ScalarType.Float32);
-        Tensor lossD = wasserstein
-            ? predictFake.mean() - predictReal.mean()
-            : (GanLoss.Compute(predictFake, targetIsReal: false, Options.GanMode) + GanLoss.Compute(predictReal, targetIsReal: true, Options.GanMode)).mul(Scalars.Half);
+        Tensor lossD = objective.DiscriminatorLoss(predictFake, predictReal);
         lossD.backward();
         discriminatorOptimizer.Step();
-        if (wasserstein)
-        {
-            ClipWeights(Discriminator, Options.WeightClip);
-        }
+        objective.AfterDiscriminatorStep(Discriminator);
 
         SetRequiresGrad(Discriminator, false);
         generatorOptimizer.ZeroGrad();
         Tensor predictFakeForG = Discriminator.call(fakeAB).to(ScalarType.Float32);
-        Tensor lossGGan = wasserstein ? -predictFakeForG.mean() : GanLoss.Compute(predictFakeForG, targetIsReal: true, Options.GanMode);
+        Tensor lossGGan = objective.GeneratorAdversarialLoss(predictFakeForG);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
         Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)).Plus(lossGL1.mul(Scalars.Of(Options.L1Weight)));
         if (Options.TotalVariationWeight > 0)
@@ -425,6 +416,7 @@ public sealed class Pix2PixTrainer : IDisposable
         disposed = true;
         generatorOptimizer.Dispose();
         discriminatorOptimizer.Dispose();
+        objective.Dispose();
         Generator.Dispose();
         Discriminator.Dispose();
     }
@@ -440,22 +432,7 @@ public sealed class Pix2PixTrainer : IDisposable
     }
 
     /// <summary>Builds the generator a run with <paramref name="options"/> trains, freshly initialised on the CPU.</summary>
-    internal static nn.Module<Tensor, Tensor> CreateGenerator(Pix2PixOptions options) =>
-        options.Recipe == TrainingRecipe.CoupleGenerator ? new CoupleGeneratorUnet(options.CoupleGeneratorNetwork) : new UnetGenerator(options.Generator);
-
-    private static (nn.Module<Tensor, Tensor> Generator, nn.Module<Tensor, Tensor> Discriminator) CreateNetworks(Pix2PixOptions options) =>
-        options.Recipe == TrainingRecipe.CoupleGenerator
-            ? (CreateGenerator(options), new CoupleGeneratorDiscriminator(options.Discriminator.Filters, options.CoupleGeneratorNetwork.InputChannels + options.CoupleGeneratorNetwork.OutputChannels))
-            : (CreateGenerator(options), new PatchDiscriminator(options.Discriminator));
-
-    private static void ClipWeights(nn.Module module, double bound)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var parameter in module.parameters())
-        {
-            parameter.clamp_(Scalars.Of(-bound), Scalars.Of(bound));
-        }
-    }
+    internal static nn.Module<Tensor, Tensor> CreateGenerator(Pix2PixOptions options) => TrainingObjective.CreateGenerator(options);
 
     private static void SetRequiresGrad(nn.Module module, bool requiresGrad)
     {
