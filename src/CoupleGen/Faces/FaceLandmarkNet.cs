@@ -1,5 +1,4 @@
 using CoupleGen.Native;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Faces;
@@ -18,7 +17,7 @@ internal sealed class FaceLandmarkNet : nn.Module<Tensor, Tensor>
     private readonly LandmarkDenseBlock dense1;
     private readonly LandmarkDenseBlock dense2;
     private readonly LandmarkDenseBlock dense3;
-    private readonly FullyConnected fc;
+    private readonly TfFullyConnected fc;
 
     public FaceLandmarkNet()
         : base(CoupleGenRuntime.InitializedName(nameof(FaceLandmarkNet)))
@@ -27,7 +26,7 @@ internal sealed class FaceLandmarkNet : nn.Module<Tensor, Tensor>
         dense1 = new LandmarkDenseBlock(nameof(dense1), 32, 64, isFirst: false);
         dense2 = new LandmarkDenseBlock(nameof(dense2), 64, 128, isFirst: false);
         dense3 = new LandmarkDenseBlock(nameof(dense3), 128, 256, isFirst: false);
-        fc = new FullyConnected(nameof(fc), 256, 136);
+        fc = new TfFullyConnected(nameof(fc), 256, 136);
         RegisterComponents();
     }
 
@@ -39,22 +38,5 @@ internal sealed class FaceLandmarkNet : nn.Module<Tensor, Tensor>
         // face-api.js pools 7x7 with stride 2 'valid' over the 7x7 map: one window, i.e. the mean.
         Tensor pooled = x.mean(new long[] { 2, 3 });
         return fc.call(pooled).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>A dense layer in TF.js's layout: <c>weights</c> [in, out] and <c>bias</c>.</summary>
-    private sealed class FullyConnected : nn.Module<Tensor, Tensor>
-    {
-        private readonly Parameter weights;
-        private readonly Parameter bias;
-
-        public FullyConnected(string name, int inFeatures, int outFeatures)
-            : base(name)
-        {
-            weights = new Parameter(zeros(inFeatures, outFeatures), requires_grad: false);
-            bias = new Parameter(zeros(outFeatures), requires_grad: false);
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor input) => input.matmul(weights).PlusInPlace(bias);
     }
 }

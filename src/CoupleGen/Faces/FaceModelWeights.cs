@@ -8,19 +8,28 @@ namespace CoupleGen.Faces;
 
 /// <summary>
 /// The pretrained face-api.js weights embedded in this assembly (MIT, see THIRD-PARTY-NOTICES.md):
-/// tiny_face_detector_model (193 KB) and face_landmark_68_model (357 KB), read once per process.
+/// tiny_face_detector_model (193 KB), face_landmark_68_model (357 KB), age_gender_model (430 KB) and
+/// face_recognition_model (6.4 MB), each read once per process, when first used.
 /// </summary>
 internal static class FaceModelWeights
 {
     public const string DetectorModel = "tiny_face_detector_model";
     public const string LandmarkModel = "face_landmark_68_model";
+    public const string AgeGenderModel = "age_gender_model";
+    public const string RecognitionModel = "face_recognition_model";
 
     private static readonly Lazy<Dictionary<string, TfjsTensor>> Detector = new(() => ReadEmbedded(DetectorModel));
     private static readonly Lazy<Dictionary<string, TfjsTensor>> Landmarks = new(() => ReadEmbedded(LandmarkModel));
+    private static readonly Lazy<Dictionary<string, TfjsTensor>> AgeGender = new(() => ReadEmbedded(AgeGenderModel));
+    private static readonly Lazy<Dictionary<string, TfjsTensor>> Recognition = new(() => ReadEmbedded(RecognitionModel));
 
     public static IReadOnlyDictionary<string, TfjsTensor> DetectorWeights => Detector.Value;
 
     public static IReadOnlyDictionary<string, TfjsTensor> LandmarkWeights => Landmarks.Value;
+
+    public static IReadOnlyDictionary<string, TfjsTensor> AgeGenderWeights => AgeGender.Value;
+
+    public static IReadOnlyDictionary<string, TfjsTensor> RecognitionWeights => Recognition.Value;
 
     private static Dictionary<string, TfjsTensor> ReadEmbedded(string model)
     {

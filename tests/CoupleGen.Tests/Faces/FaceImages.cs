@@ -1,3 +1,4 @@
+using System.Linq;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -13,6 +14,15 @@ internal static class FaceImages
     public static readonly string[] Portraits = { Astronaut, GraceHopper };
 
     public static Image<Rgb24> Load(string name) => Image.Load<Rgb24>(Fixtures.PathOf(name));
+
+    /// <summary>A portrait framed by <see cref="CoupleGen.Faces.FaceFramer"/> (512x512, <see cref="CoupleGen.Faces.FaceFraming.Training"/>).</summary>
+    public static Image<Rgb24> Framed(string name)
+    {
+        using var framer = new CoupleGen.Faces.FaceFramer();
+        using var photo = Load(name);
+        using var face = framer.Frame(photo, name).Single();
+        return face.Image.Clone();
+    }
 
     /// <summary>A smooth gradient with a few flat shapes: nothing face-like.</summary>
     public static Image<Rgb24> NoFace()
