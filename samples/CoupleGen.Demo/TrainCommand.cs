@@ -50,6 +50,7 @@ internal static class TrainCommand
         int checkpointEvery = arguments.Int("checkpoint-every", 500);
         int sheetEvery = arguments.Int("sheet-every", checkpointEvery);
         int seed = arguments.Int("seed", 0);
+        int splitSeed = arguments.Int("split-seed", 0);
         int filters = arguments.Int("filters", 64);
         string? resume = arguments.Text("resume");
         string recipe = (arguments.Text("recipe") ?? "pix2pix").ToLowerInvariant();
@@ -71,7 +72,7 @@ internal static class TrainCommand
 
         using var logging = Logging.Create();
         var all = PairedImageDataset.FromDirectory(data);
-        var (train, heldOut) = DatasetSplit.ByGroup(all, holdOut, seed: 0);
+        var (train, heldOut) = DatasetSplit.ByGroup(all, holdOut, splitSeed);
         string checkpoint = Path.Combine(output, "couplegen.ckpt");
         Console.WriteLine($"{all.Count} pairs in {data}: training on {train.Count}, holding out {heldOut.Count} ({holdOut} groups).");
 

@@ -14,12 +14,12 @@ internal static class Usage
 
         couplegen train --data DIR [--out DIR] [--image-size 256] [--batch-size 1] [--steps N]
                         [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
-                        [--checkpoint-every 500] [--sheet-every N] [--seed N] [--resume CHECKPOINT]
+                        [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
                         [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy] [--filters 64]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
-            did. Holds out whole couples, writes DIR/couplegen.ckpt, DIR/contact-sheet.png and, every
+            did. Holds out whole couples (which ones: --split-seed), writes DIR/couplegen.ckpt, DIR/contact-sheet.png and, every
             --sheet-every steps (default: --checkpoint-every; 0 for none), DIR/progress/step-N.png
             (input | generated | real for the first held-out pairs).
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
@@ -50,10 +50,15 @@ internal static class Usage
             numbers behind FaceFraming.Training.
 
         couplegen evaluate --checkpoint FILE --data DIR [--out DIR] [--hold-out 6] [--direction BtoA]
-                           [--batch-norm running|batch] [--perceptual FILE]
-            Scores the model on the held-out couples (the same split train uses): L1, PSNR, SSIM next
-            to the identity and mean-partner baselines; writes quality.md, quality.json and
-            contact-sheet.png (input | generated | real | mean partner) to DIR (default out/evaluate).
+                           [--split-seeds 0] [--batch-norm running|batch] [--perceptual FILE]
+            Scores the model on the held-out couples (the split train used, by --split-seed) as a
+            person judges a face: sex agreement, age gap, identity similarity, rank of the real
+            partner, sharpness; and L1, PSNR, SSIM. Baselines, computed the same way: identity, mean
+            partner (overall and of the sex), retrieval (the partner of the most similar training
+            face) and a random partner of the sex. Writes quality.md, quality.json and
+            contact-sheet.png (input | generated | retrieval | real) to DIR (default out/evaluate).
+            --split-seeds 0,1,2 scores one model per split, FILE naming it with {seed} (e.g.
+            out/s{seed}/couplegen.ckpt), and writes mean ± spread over the splits.
             --batch-norm batch normalises with each image's own statistics, as pix2pix's test.py does.
             --perceptual adds a perceptual-distance column from VGG16 or ResNet18 weights.
         """;

@@ -16,6 +16,8 @@ public static class ImageMetrics
     private const double SsimSigma = 1.5;
     private const double K1 = 0.01;
     private const double K2 = 0.03;
+    private static readonly float[] LumaWeights = { 0.299f, 0.587f, 0.114f };
+    private static readonly float[] Laplacian = { 0, 1, 0, 1, -4, 1, 0, 1, 0 };
 
     /// <summary>Mean absolute difference in the networks' [-1, 1] units (the L1 that training minimises).</summary>
     /// <param name="a">One image.</param>
@@ -71,6 +73,28 @@ public static class ImageMetrics
         Tensor denominator = (muX * muX).Plus(muY * muY).add(c1, Native.Scalars.One) * sigmaX.Plus(sigmaY).add(c2, Native.Scalars.One);
         Tensor map = numerator / denominator;
         return map.mean().item<float>();
+    }
+
+    /// <summary>
+    /// Sharpness as the variance of the Laplacian (3x3, 4-neighbour) of the luma (BT.601 weights, 0-255),
+    /// over the valid positions: blur lowers it, noise and checkerboard texture raise it, so it is read as a
+    /// ratio to real photos' (<see cref="QualityRow.Sharpness"/>).
+    /// </summary>
+    /// <param name="image">An image of at least 3x3.</param>
+    /// <returns>The variance in squared 8-bit levels.</returns>
+    /// <exception cref="ArgumentException">The image is smaller than 3x3.</exception>
+    public static double LaplacianVariance(Image<Rgb24> image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Width < 3 || image.Height < 3)
+        {
+            throw new ArgumentException("The Laplacian needs an image of at least 3x3.", nameof(image));
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor luma = nn.functional.conv2d(Pixels(image), torch.tensor(LumaWeights, new long[] { 1, 3, 1, 1 }));
+        Tensor kernel = torch.tensor(Laplacian, new long[] { 1, 1, 3, 3 });
+        return nn.functional.conv2d(luma, kernel).var().item<float>();
     }
 
     private static Tensor GaussianWindow()

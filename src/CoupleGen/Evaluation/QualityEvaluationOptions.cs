@@ -1,4 +1,5 @@
 using System;
+using CoupleGen.Faces;
 using CoupleGen.Models;
 using CoupleGen.Training;
 
@@ -18,7 +19,23 @@ public sealed record QualityEvaluationOptions
     /// </summary>
     public FeatureExtractor? Perceptual { get; init; }
 
-    /// <summary>Gets where to write a contact sheet (input | generated | real | mean partner), or <see langword="null"/> for none. Default: <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets a value indicating whether outputs are judged as faces: sex agreement, age gap, identity similarity
+    /// and partner rank, and the baselines that need sex or identity (<see cref="QualityEvaluator.MeanPartnerOfSex"/>,
+    /// <see cref="QualityEvaluator.Retrieval"/>, <see cref="QualityEvaluator.RandomPartnerOfSex"/>). Default: <see langword="true"/>.
+    /// </summary>
+    public bool FaceMeasures { get; init; } = true;
+
+    /// <summary>Gets the sex and age estimator to judge faces with, or <see langword="null"/> for one on the CPU made for the call. The caller keeps ownership. Default: <see langword="null"/>.</summary>
+    public FaceAttributeEstimator? AttributeEstimator { get; init; }
+
+    /// <summary>Gets the identity embedder to judge faces with, or <see langword="null"/> for one on the CPU made for the call. The caller keeps ownership. Default: <see langword="null"/>.</summary>
+    public FaceEmbedder? Embedder { get; init; }
+
+    /// <summary>Gets the seed of the <see cref="QualityEvaluator.RandomPartnerOfSex"/> baseline's choices. Default: 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Gets where to write a contact sheet (input | generated | retrieval | real; mean partner for retrieval without face measures), or <see langword="null"/> for none. Default: <see langword="null"/>.</summary>
     public string? ContactSheetPath { get; init; }
 
     /// <summary>Gets the most rows the contact sheet shows. Default: 8.</summary>

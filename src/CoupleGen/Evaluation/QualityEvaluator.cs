@@ -2,30 +2,54 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Data;
+using CoupleGen.Faces;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Evaluation;
 
 /// <summary>
-/// Scores a generator on held-out pairs against the real partners, next to two baselines computed
-/// the same way: <c>identity</c> (the input itself) and <c>mean partner</c> (the pixel-wise mean of the
-/// training targets, the best constant guess under L2). A model that does not beat them has not
-/// learned anything useful about partners.
+/// Scores a generator on held-out pairs against the real partners as a person would judge the face
+/// (sex, age, identity, sharpness) and by pixels and features, next to baselines computed the same way:
+/// <list type="bullet">
+/// <item><description><see cref="Identity"/>: the input itself.</description></item>
+/// <item><description><see cref="MeanPartner"/>: the pixel-wise mean of the training partners.</description></item>
+/// <item><description><see cref="MeanPartnerOfSex"/>: the mean of the training partners of the real partner's sex.</description></item>
+/// <item><description><see cref="Retrieval"/>: the real partner of the training input most similar to the held-out input by identity embedding, a sharp real face.</description></item>
+/// <item><description><see cref="RandomPartnerOfSex"/>: a random training partner of the real partner's sex (seeded).</description></item>
+/// </list>
+/// A generator that does not beat them is not worth running.
 /// </summary>
 public static class QualityEvaluator
 {
+    /// <summary>The generator's row.</summary>
+    public const string Model = "model";
+
+    /// <summary>The baseline whose output is the input.</summary>
+    public const string Identity = "identity";
+
+    /// <summary>The baseline whose output is the mean training partner.</summary>
+    public const string MeanPartner = "mean partner";
+
+    /// <summary>The baseline whose output is the mean training partner of the real partner's sex.</summary>
+    public const string MeanPartnerOfSex = "mean partner of the sex";
+
+    /// <summary>The baseline whose output is the partner of the most similar training input.</summary>
+    public const string Retrieval = "retrieval";
+
+    /// <summary>The baseline whose output is a random training partner of the real partner's sex.</summary>
+    public const string RandomPartnerOfSex = "random partner of the sex";
+
     /// <summary>Evaluates <paramref name="generator"/> on <paramref name="heldOut"/>.</summary>
     /// <param name="generator">The model.</param>
     /// <param name="heldOut">Pairs never trained on (see <see cref="DatasetSplit.ByGroup"/>).</param>
-    /// <param name="training">The training pairs, for the mean-partner baseline.</param>
-    /// <param name="options">Direction, perceptual network, contact sheet; <see langword="null"/> for defaults.</param>
+    /// <param name="training">The training pairs, for the baselines.</param>
+    /// <param name="options">Direction, networks, contact sheet; <see langword="null"/> for defaults.</param>
     /// <returns>The model's and the baselines' mean scores.</returns>
     /// <exception cref="ArgumentException">A dataset is empty.</exception>
     public static QualityReport Evaluate(IPartnerGenerator generator, IPairedDataset heldOut, IPairedDataset training, QualityEvaluationOptions? options = null)
@@ -41,110 +65,76 @@ public static class QualityEvaluator
         }
 
         int size = generator.ImageSize;
-        using Image<Rgb24> meanPartner = MeanTarget(training, options.Direction, size);
-        var sums = new Dictionary<string, double[]>(StringComparer.Ordinal)
-        {
-            ["model"] = new double[4],
-            ["identity"] = new double[4],
-            ["mean partner"] = new double[4],
-        };
-        var rows = new List<IReadOnlyList<Image<Rgb24>>>();
+        using var judge = FaceJudge.Create(options);
+        using var references = TrainingReferences.Build(training, options.Direction, size, judge);
+        var methods = new[] { Model, Identity, MeanPartner, MeanPartnerOfSex, Retrieval, RandomPartnerOfSex }
+            .Where(m => judge is not null || m is Model or Identity or MeanPartner)
+            .ToDictionary(m => m, m => new MethodScores(m), StringComparer.Ordinal);
+        var realFaces = new List<FaceJudgement>();
+        double realSharpness = 0;
+        var sheetRows = new List<Image<Rgb24>[]>();
         try
         {
             for (int i = 0; i < heldOut.Count; i++)
             {
-                using ImagePair pair = heldOut.GetPair(i);
-                Image<Rgb24> input = Fit(options.Direction == PairDirection.AToB ? pair.A : pair.B, size);
-                Image<Rgb24> real = Fit(options.Direction == PairDirection.AToB ? pair.B : pair.A, size);
-                Image<Rgb24> generated = generator.Generate(input);
-                Accumulate(sums["model"], generated, real, options);
-                Accumulate(sums["identity"], input, real, options);
-                Accumulate(sums["mean partner"], meanPartner, real, options);
-                if (options.ContactSheetPath is not null && rows.Count < options.ContactSheetRows)
+                var (input, real) = Fit(heldOut, i, options.Direction, size);
+                using (input)
+                using (real)
                 {
-                    rows.Add(new[] { input, generated, real, meanPartner.Clone() });
-                }
-                else
-                {
-                    input.Dispose();
-                    real.Dispose();
-                    generated.Dispose();
+                    FaceJudgement? realFace = judge?.Judge(real);
+                    if (realFace is not null)
+                    {
+                        realFaces.Add(realFace);
+                    }
+
+                    realSharpness += ImageMetrics.LaplacianVariance(real);
+                    using Image<Rgb24> generated = generator.Generate(input);
+                    var outputs = new Dictionary<string, Image<Rgb24>>(StringComparer.Ordinal)
+                    {
+                        [Model] = generated,
+                        [Identity] = input,
+                        [MeanPartner] = references.MeanPartner,
+                    };
+                    if (judge is not null && realFace is not null)
+                    {
+                        outputs[MeanPartnerOfSex] = references.MeanPartnerOf(realFace.Attributes.Sex);
+                        outputs[Retrieval] = references.MostSimilarPartner(judge.Judge(input).Embedding);
+                        outputs[RandomPartnerOfSex] = references.RandomPartnerOf(realFace.Attributes.Sex, StableSeed.Mix(options.Seed, i, 0x5e8));
+                    }
+
+                    foreach (var (method, output) in outputs)
+                    {
+                        methods[method].Add(output, real, realFace, judge, options.Perceptual);
+                    }
+
+                    if (options.ContactSheetPath is not null && sheetRows.Count < options.ContactSheetRows)
+                    {
+                        sheetRows.Add(new[] { input.Clone(), generated.Clone(), (outputs.GetValueOrDefault(Retrieval) ?? references.MeanPartner).Clone(), real.Clone() });
+                    }
                 }
             }
 
             if (options.ContactSheetPath is { } sheetPath)
             {
-                using Image<Rgb24> sheet = ContactSheet.Create(rows, Math.Max(size, 128));
+                using Image<Rgb24> sheet = ContactSheet.Create(sheetRows, Math.Max(size, 128));
                 ImageFiles.Save(sheet, sheetPath);
             }
         }
         finally
         {
-            foreach (var row in rows)
-            {
-                foreach (var image in row)
-                {
-                    image.Dispose();
-                }
-            }
+            sheetRows.ForEach(row => Array.ForEach(row, image => image.Dispose()));
         }
 
-        var result = new List<QualityRow>();
-        foreach (var (method, s) in sums)
-        {
-            double n = heldOut.Count;
-            result.Add(new QualityRow(method, s[0] / n, s[1] / n, s[2] / n, options.Perceptual is null ? null : s[3] / n));
-        }
-
-        return new QualityReport(heldOut.Count, size, result);
+        var partners = realFaces.Select(f => f.Embedding).ToList();
+        var rows = methods.Values.Select(m => m.ToRow(partners, realSharpness / heldOut.Count, options.Perceptual is not null)).ToList();
+        return new QualityReport(heldOut.Count, size, rows);
     }
 
-    private static void Accumulate(double[] sums, Image<Rgb24> output, Image<Rgb24> real, QualityEvaluationOptions options)
+    /// <summary>A pair as training sees it without augmentation, input first.</summary>
+    private static (Image<Rgb24> Input, Image<Rgb24> Real) Fit(IPairedDataset dataset, int index, PairDirection direction, int size)
     {
-        sums[0] += ImageMetrics.L1(output, real);
-        double psnr = ImageMetrics.Psnr(output, real);
-        sums[1] += double.IsPositiveInfinity(psnr) ? 100 : psnr;
-        sums[2] += ImageMetrics.Ssim(output, real);
-        if (options.Perceptual is { } network)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            Device device = network.parameters().First().device;
-            Tensor[] a = network.Extract(ImageTensor.ToTensor(output, device).unsqueeze(0));
-            Tensor[] b = network.Extract(ImageTensor.ToTensor(real, device).unsqueeze(0));
-            double distance = 0;
-            for (int t = 0; t < a.Length; t++)
-            {
-                distance += nn.functional.mse_loss(a[t], b[t]).item<float>();
-            }
-
-            sums[3] += distance / a.Length;
-        }
+        using ImagePair pair = dataset.GetPair(index);
+        var (a, b) = PairAugmentation.Apply(pair, size, size, randomCrop: false, randomFlip: false, new Random(0));
+        return direction == PairDirection.AToB ? (a, b) : (b, a);
     }
-
-    private static Image<Rgb24> MeanTarget(IPairedDataset training, PairDirection direction, int size)
-    {
-        var sum = new double[size * size * 3];
-        var pixels = new byte[size * size * 3];
-        for (int i = 0; i < training.Count; i++)
-        {
-            using ImagePair pair = training.GetPair(i);
-            using Image<Rgb24> target = Fit(direction == PairDirection.AToB ? pair.B : pair.A, size);
-            target.CopyPixelDataTo(pixels);
-            for (int p = 0; p < pixels.Length; p++)
-            {
-                sum[p] += pixels[p];
-            }
-        }
-
-        for (int p = 0; p < pixels.Length; p++)
-        {
-            pixels[p] = (byte)Math.Round(sum[p] / training.Count);
-        }
-
-        return Image.LoadPixelData<Rgb24>(pixels, size, size);
-    }
-
-    private static Image<Rgb24> Fit(Image<Rgb24> image, int size) =>
-        image.Clone(x => x.Resize(new ResizeOptions { Size = new SixLabors.ImageSharp.Size(size, size), Mode = ResizeMode.Crop, Sampler = KnownResamplers.Bicubic }));
 }
