@@ -14,6 +14,7 @@ internal static class GenerateCommand
         string input = arguments.Required("input");
         string output = arguments.Required("output");
         string frame = arguments.Text("frame") ?? "never";
+        PartnerSex partnerSex = TrainCommand.ParsePartnerSex(arguments.Text("partner-sex"));
         arguments.RejectUnknown();
         var framing = frame switch
         {
@@ -23,7 +24,7 @@ internal static class GenerateCommand
         };
 
         using var logging = Logging.Create();
-        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { FaceFraming = framing }, logging.CreateLogger("generate"));
+        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { FaceFraming = framing, PartnerSex = partnerSex }, logging.CreateLogger("generate"));
         if (!Directory.Exists(input))
         {
             generator.Generate(input, output);

@@ -17,6 +17,7 @@ internal static class PortraitCommand
         string output = arguments.Text("out") ?? "out/portrait";
         string? checkpoint = arguments.Text("checkpoint");
         string face = arguments.Text("face") ?? "largest";
+        PartnerSex partnerSex = TrainCommand.ParsePartnerSex(arguments.Text("partner-sex"));
         arguments.RejectUnknown();
 
         var faces = new FaceFramingOptions
@@ -43,7 +44,7 @@ internal static class PortraitCommand
         }
 
         using var logging = Logging.Create();
-        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Faces = faces }, logging.CreateLogger("portrait"));
+        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Faces = faces, PartnerSex = partnerSex }, logging.CreateLogger("portrait"));
         clock.Restart();
         using PortraitResult result = generator.GeneratePortrait(input);
         string partnerPath = Path.Combine(output, stem + ".partner.png");

@@ -33,6 +33,12 @@ catch (UsageException ex)
     Usage.Print(Console.Error);
     return 2;
 }
+catch (ArgumentException ex)
+{
+    // An option the library rejected (e.g. --partner-sex for a model without sex control): the message names it.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}
 catch (CoupleGenException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using CoupleGen.Data;
+using CoupleGen.Evaluation;
+using CoupleGen.Faces;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
 using CoupleGen.Training;
@@ -13,10 +15,14 @@ namespace CoupleGen.Demo;
 
 /// <summary>
 /// Passes progress on, and every <c>interval</c> steps writes DIR/progress/step-NNNNNN.png: a contact
-/// sheet (input | generated | real) of the first held-out pairs, so a run can be watched as it learns.
+/// sheet (input | generated | real) of the first held-out pairs, and prints what a person would see in
+/// all held-out outputs (sex agreement with the real partner, identity similarity, sharpness), so a run
+/// can be watched as it learns.
 /// </summary>
-internal sealed class ProgressSheets : IProgress<TrainingProgress>
+internal sealed class ProgressSheets : IProgress<TrainingProgress>, IDisposable
 {
+    private readonly FaceAttributeEstimator estimator = new();
+    private readonly FaceEmbedder embedder = new();
     private const int Rows = 4;
     private readonly IProgress<TrainingProgress> inner;
     private readonly Pix2PixTrainer trainer;
@@ -50,9 +56,10 @@ internal sealed class ProgressSheets : IProgress<TrainingProgress>
         using var generator = PartnerGenerator.FromTrainer(trainer);
         var owned = new List<Image<Rgb24>>();
         var rows = new List<IReadOnlyList<Image<Rgb24>>>();
+        double sexAgreement = 0, identity = 0, sharpness = 0, realSharpness = 0;
         try
         {
-            for (int i = 0; i < Math.Min(Rows, heldOut.Count); i++)
+            for (int i = 0; i < heldOut.Count; i++)
             {
                 using ImagePair pair = heldOut.GetPair(i);
                 Image<Rgb24> input = Fit(direction == PairDirection.BToA ? pair.B : pair.A, generator.ImageSize);
@@ -61,17 +68,32 @@ internal sealed class ProgressSheets : IProgress<TrainingProgress>
                 owned.Add(real);
                 Image<Rgb24> generated = generator.Generate(input);
                 owned.Add(generated);
-                rows.Add(new[] { input, generated, real });
+                if (rows.Count < Rows)
+                {
+                    rows.Add(new[] { input, generated, real });
+                }
+
+                sexAgreement += estimator.Estimate(generated).Sex == estimator.Estimate(real).Sex ? 1 : 0;
+                identity += embedder.Embed(generated).CosineSimilarity(embedder.Embed(real));
+                sharpness += ImageMetrics.LaplacianVariance(generated);
+                realSharpness += ImageMetrics.LaplacianVariance(real);
             }
 
             using Image<Rgb24> sheet = ContactSheet.Create(rows, generator.ImageSize);
             Directory.CreateDirectory(folder);
             ImageFiles.Save(sheet, Path.Combine(folder, $"step-{step:D6}.png"));
+            Console.WriteLine($"held-out at step {step}: sex agreement {sexAgreement / heldOut.Count:F2}, identity similarity {identity / heldOut.Count:F3}, sharpness vs real {sharpness / realSharpness:F2} ({heldOut.Count} pairs)");
         }
         finally
         {
             owned.ForEach(image => image.Dispose());
         }
+    }
+
+    public void Dispose()
+    {
+        estimator.Dispose();
+        embedder.Dispose();
     }
 
     private static Image<Rgb24> Fit(Image<Rgb24> image, int size) => image.Clone(c => c.Resize(size, size));

@@ -23,6 +23,14 @@ internal static class TrainCommand
         _ => throw new UsageException($"--direction is AtoB or BtoA, not '{text}'."),
     };
 
+    public static PartnerSex ParsePartnerSex(string? text) => (text ?? "auto").ToLowerInvariant() switch
+    {
+        "auto" => PartnerSex.Auto,
+        "female" => PartnerSex.Female,
+        "male" => PartnerSex.Male,
+        _ => throw new UsageException($"--partner-sex is auto, female or male, not '{text}'."),
+    };
+
     public static TrainingPrecision ParsePrecision(string? text) => (text ?? "fp32").ToLowerInvariant() switch
     {
         "fp32" => TrainingPrecision.Fp32,
@@ -41,11 +49,13 @@ internal static class TrainCommand
     {
         string data = arguments.Required("data");
         string output = arguments.Text("out") ?? Path.Combine("out", "train");
-        int imageSize = arguments.Int("image-size", 256);
+        string recipe = (arguments.Text("recipe") ?? "partner").ToLowerInvariant();
+        bool partner = recipe == "partner";
+        int imageSize = arguments.Int("image-size", partner ? Pix2PixOptions.PartnerRecipe.ImageSize : 256);
         int batchSize = arguments.Int("batch-size", 1);
         int steps = arguments.Int("steps", 0);
-        int epochs = arguments.Int("epochs", 100);
-        int decayEpochs = arguments.Int("decay-epochs", 100);
+        int epochs = arguments.Int("epochs", partner ? Pix2PixOptions.PartnerRecipe.Epochs : 100);
+        int decayEpochs = arguments.Int("decay-epochs", partner ? Pix2PixOptions.PartnerRecipe.DecayEpochs : 100);
         int holdOut = arguments.Int("hold-out", 6);
         int checkpointEvery = arguments.Int("checkpoint-every", 500);
         int sheetEvery = arguments.Int("sheet-every", checkpointEvery);
@@ -53,7 +63,6 @@ internal static class TrainCommand
         int splitSeed = arguments.Int("split-seed", 0);
         int filters = arguments.Int("filters", 64);
         string? resume = arguments.Text("resume");
-        string recipe = (arguments.Text("recipe") ?? "pix2pix").ToLowerInvariant();
         string? vgg = arguments.Text("vgg");
         string? perceptual = arguments.Text("perceptual");
         double perceptualWeight = arguments.Double("perceptual-weight", 0);
@@ -62,12 +71,13 @@ internal static class TrainCommand
             throw new UsageException("--perceptual FILE and --perceptual-weight W (> 0) go together.");
         }
 
-        if (recipe is not ("pix2pix" or "couplegenerator"))
+        if (recipe is not ("partner" or "pix2pix" or "couplegenerator"))
         {
-            throw new UsageException($"--recipe is pix2pix or couplegenerator, not '{recipe}'.");
+            throw new UsageException($"--recipe is partner, pix2pix or couplegenerator, not '{recipe}'.");
         }
+
         PairDirection direction = ParseDirection(arguments.Text("direction"));
-        TrainingPrecision precision = ParsePrecision(arguments.Text("precision"));
+        TrainingPrecision precision = ParsePrecision(arguments.Text("precision") ?? (partner ? "auto" : "fp32"));
         arguments.RejectUnknown();
 
         using var logging = Logging.Create();
@@ -81,7 +91,20 @@ internal static class TrainCommand
             throw new UsageException("--image-size must be a power of two from 64 (e.g. 256 or 512).");
         }
 
-        var options = recipe == "couplegenerator"
+        var options = partner
+            ? Pix2PixOptions.PartnerRecipe with
+            {
+                Generator = Pix2PixOptions.PartnerRecipe.Generator with { Downsamplings = (int)Math.Log2(imageSize), Filters = filters },
+                Discriminator = Pix2PixOptions.PartnerRecipe.Discriminator with { Filters = filters },
+                ImageSize = imageSize,
+                LoadSize = imageSize + (imageSize * 14 / 128),
+                BatchSize = batchSize,
+                Direction = direction,
+                Epochs = epochs,
+                DecayEpochs = decayEpochs,
+                PerceptualWeight = perceptualWeight,
+            }
+            : recipe == "couplegenerator"
             ? Pix2PixOptions.CoupleGeneratorRecipe with
             {
                 // The original: 8 downsamplings at 512 (a 2x2 bottleneck); one fewer per halving.
@@ -132,7 +155,8 @@ internal static class TrainCommand
             ? new Pix2PixTrainer(options, featureLoss, logger)
             : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = o.DecayEpochs == 0 ? 0 : decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery, Precision = precision }, logger: logger, perceptualLoss: featureLoss))
         {
-            trainer.Train(train, new ProgressSheets(new ProgressBar(), trainer, heldOut, direction, output, sheetEvery), cancellationToken);
+            using var progress = new ProgressSheets(new ProgressBar(), trainer, heldOut, direction, output, sheetEvery);
+            trainer.Train(train, progress, cancellationToken);
             Console.WriteLine($"Training-set L1 (evaluation mode): {trainer.EvaluateL1(train):F4}");
         }
 

@@ -12,30 +12,37 @@ internal static class Usage
             generates partners for unseen faces, writes DIR/contact-sheet.png (input | generated |
             target) and prints the held-out L1 next to the identity baseline. Default DIR: out/demo.
 
-        couplegen train --data DIR [--out DIR] [--image-size 256] [--batch-size 1] [--steps N]
-                        [--epochs 100] [--decay-epochs 100] [--direction BtoA|AtoB] [--hold-out 6]
+        couplegen train --data DIR [--out DIR] [--recipe partner|pix2pix|couplegenerator]
+                        [--image-size N] [--batch-size 1] [--steps N] [--epochs N] [--decay-epochs N]
+                        [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
-                        [--recipe pix2pix|couplegenerator] [--vgg vgg16.npy] [--filters 64]
+                        [--vgg vgg16.npy] [--filters 64]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
             did. Holds out whole couples (which ones: --split-seed), writes DIR/couplegen.ckpt, DIR/contact-sheet.png and, every
             --sheet-every steps (default: --checkpoint-every; 0 for none), DIR/progress/step-N.png
             (input | generated | real for the first held-out pairs).
+            --recipe partner (default: 128x128, 30 + 20 epochs, precision auto) is CoupleGen's own: the
+            partner's sex as an input, face networks judging sex and identity (docs/recipes.md);
+            pix2pix (256x256, 100 + 100 epochs) is the paper's recipe.
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
             its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as
             the ResNet18.onnx of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 (see docs/weights.md).
             --precision mixed trains the convolutions in bfloat16 with FP32 weights (faster on CPUs with
-            native bfloat16; auto picks it there); fp32 (default) is the paper's arithmetic.
+            native bfloat16; auto picks it there); fp32 (pix2pix's default) is the paper's arithmetic.
 
         couplegen generate --checkpoint FILE --input FILE|DIR --output FILE|DIR [--frame never|always]
+                           [--partner-sex auto|female|male]
             Generates the partner of each input image. FILE may also be a pix2pix latest_net_G.pth.
             Inputs are taken as already framed like the training crops; --frame always finds and
             frames the face of each (any photo), see docs/portraits.md. A DIR is processed in
             batches (GenerateFiles); files that fail are named on stderr and the exit code is 1.
+            --partner-sex (partner-recipe models): auto (default) gives the other sex of the input.
 
         couplegen portrait --input PHOTO [--checkpoint FILE] [--out DIR] [--face largest|N]
+                           [--partner-sex auto|female|male]
             Any photo with a face: finds the face, frames it like the training crops and writes
             DIR/<name>.framed.png and, with --checkpoint, the partner DIR/<name>.partner.png.
             --face N takes the N-th face from the left (from 0). Default DIR: out/portrait.

@@ -29,12 +29,13 @@ namespace CoupleGen.Generation;
 /// <see cref="GeneratePortrait(Image)"/> first finds the face and frames it like the training pairs (docs/portraits.md).
 /// Safe to call from several threads at once.
 /// </summary>
-public sealed class PartnerGenerator : IPartnerGenerator
+public sealed partial class PartnerGenerator : IPartnerGenerator
 {
     private readonly nn.Module<Tensor, Tensor> generator;
     private readonly PartnerGeneratorOptions options;
     private readonly Device device;
     private readonly Lazy<FaceFramer> framer;
+    private readonly FaceAttributeEstimator? sexEstimator;
     private PrepackedConvolutions? prepacked;
     private bool disposed;
 
@@ -59,16 +60,29 @@ public sealed class PartnerGenerator : IPartnerGenerator
         framer = NewFramer();
         this.generator = new UnetGenerator(generator.Options);
         CopyWeights(generator, this.generator);
+        HasSexControl = generator.Options.InputChannels == PartnerSexPlane.GeneratorInputChannels;
+        sexEstimator = SexControl(HasSexControl, "a model in memory");
         Prepare(logger, "a model in memory");
     }
 
-    private PartnerGenerator(nn.Module<Tensor, Tensor> loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source)
+    private PartnerGenerator(nn.Module<Tensor, Tensor> loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source, bool sexControlled)
     {
         this.options = options;
         ImageSize = imageSize;
         device = DeviceSelector.Resolve(options.Device);
         framer = NewFramer();
         generator = loaded;
+        HasSexControl = sexControlled;
+        try
+        {
+            sexEstimator = SexControl(sexControlled, source);
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+
         Prepare(logger, source);
     }
 
@@ -77,6 +91,9 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <summary>Gets how many convolutions run on prepacked oneDNN weights (on the CPU; 0 on other devices or if the load-time check failed).</summary>
     internal int PrepackedLayers => prepacked?.PackedLayers ?? 0;
+
+    /// <summary>Gets a value indicating whether the model takes the partner's sex (<see cref="PartnerGeneratorOptions.PartnerSex"/>; <see cref="TrainingRecipe.Partner"/> models).</summary>
+    public bool HasSexControl { get; }
 
     /// <summary>Gets the number format the generator computes in (never <see cref="InferencePrecision.Auto"/>).</summary>
     public InferencePrecision Precision { get; private set; }
@@ -93,7 +110,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         options.Validate();
         var copy = Pix2PixTrainer.CreateGenerator(trainer.Options);
         CopyWeights(trainer.Generator, copy);
-        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer");
+        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer", trainer.Options.Recipe == TrainingRecipe.Partner);
     }
 
     /// <summary>
@@ -125,7 +142,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
                 throw new CheckpointException(checkpointPath, ex.Message, ex);
             }
 
-            return new PartnerGenerator(pix2pix, pix2pix.Options.MinimumImageSize, options, logger, checkpointPath);
+            return new PartnerGenerator(pix2pix, pix2pix.Options.MinimumImageSize, options, logger, checkpointPath, sexControlled: false);
         }
 
         var (zip, manifest) = Checkpoint.Open(checkpointPath);
@@ -142,7 +159,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
                 throw;
             }
 
-            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath);
+            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath, manifest.Options.Recipe == TrainingRecipe.Partner);
         }
     }
 
@@ -308,6 +325,7 @@ public sealed class PartnerGenerator : IPartnerGenerator
         disposed = true;
         generator.Dispose();
         prepacked?.Dispose();
+        sexEstimator?.Dispose();
         if (framer.IsValueCreated)
         {
             framer.Value.Dispose();
@@ -503,11 +521,14 @@ public sealed class PartnerGenerator : IPartnerGenerator
 
     /// <summary>
     /// The forward pass alone, without conversions: a [N, 3, H, W] FP32 batch in [-1, 1] on the model's
-    /// device to the FP32 partners. The caller provides no_grad and the dispose scope (benchmarks measure
-    /// the file path against this).
+    /// device to the FP32 partners (with the partner-sex plane for sex-controlled models). The caller provides
+    /// no_grad and the dispose scope (benchmarks measure the file path against this).
     /// </summary>
-    internal Tensor Infer(Tensor batch) =>
-        Precision == InferencePrecision.Bf16
-            ? generator.call(BFloat16Inference.ToInput(batch)).to(ScalarType.Float32)
-            : generator.call(batch);
+    internal Tensor Infer(Tensor batch)
+    {
+        Tensor input = HasSexControl ? PartnerSexPlane.Append(batch, PartnerIsMale(batch)) : batch;
+        return Precision == InferencePrecision.Bf16
+            ? generator.call(BFloat16Inference.ToInput(input)).to(ScalarType.Float32)
+            : generator.call(input);
+    }
 }

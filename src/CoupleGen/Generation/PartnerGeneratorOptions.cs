@@ -82,6 +82,14 @@ public sealed record PartnerGeneratorOptions
     /// </summary>
     public PngCompressionLevel PngCompression { get; init; } = PngCompressionLevel.BestSpeed;
 
+    /// <summary>
+    /// Gets the sex of the generated partner. <see cref="Generation.PartnerSex.Auto"/>: the other sex of the input,
+    /// as the embedded <see cref="CoupleGen.Faces.FaceAttributeEstimator"/> judges it. <see cref="Generation.PartnerSex.Female"/>
+    /// and <see cref="Generation.PartnerSex.Male"/> need a sex-controlled model (<see cref="Training.TrainingRecipe.Partner"/>),
+    /// so that same-sex couples can use CoupleGen too. Default: <see cref="Generation.PartnerSex.Auto"/>.
+    /// </summary>
+    public PartnerSex PartnerSex { get; init; } = PartnerSex.Auto;
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     /// <exception cref="ArgumentNullException"><see cref="Faces"/> is null.</exception>
@@ -103,6 +111,11 @@ public sealed record PartnerGeneratorOptions
         if (!Enum.IsDefined(PngCompression))
         {
             throw new ArgumentOutOfRangeException(nameof(PngCompression), PngCompression, "Use a level from 0 (none) to 9 (smallest).");
+        }
+
+        if (!Enum.IsDefined(PartnerSex))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PartnerSex), PartnerSex, "Use Auto, Female or Male.");
         }
 
         if (!Enum.IsDefined(Precision))

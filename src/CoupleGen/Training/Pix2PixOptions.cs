@@ -38,6 +38,35 @@ public sealed record Pix2PixOptions
         DecayEpochs = 0,
     };
 
+    /// <summary>
+    /// Gets CoupleGen's recipe for believable partners (<see cref="TrainingRecipe.Partner"/>), the sample's default:
+    /// 128x128 (crops of 142 and flips), input = right half, unet_128 with a partner-sex plane (4 input channels)
+    /// and a 7-channel PatchGAN, least-squares GAN, Adam (2e-4, 0.5), L_G = GAN + 10 L1 + 1 sex + 10 identity,
+    /// 30 + 20 epochs, bfloat16 mixed precision where the CPU has it.
+    /// </summary>
+    public static Pix2PixOptions PartnerRecipe { get; } = new()
+    {
+        Recipe = TrainingRecipe.Partner,
+        Generator = new UnetGeneratorOptions { Downsamplings = 7, InputChannels = Models.PartnerSexPlane.GeneratorInputChannels },
+        Discriminator = new PatchDiscriminatorOptions { InputChannels = Models.PartnerSexPlane.GeneratorInputChannels + 3 },
+        ImageSize = 128,
+        LoadSize = 142,
+        Direction = PairDirection.BToA,
+        GanMode = GanMode.LeastSquares,
+        L1Weight = 10.0,
+        SexLossWeight = 1.0,
+        IdentityLossWeight = 10.0,
+        Epochs = 30,
+        DecayEpochs = 20,
+        Precision = TrainingPrecision.Auto,
+    };
+
+    /// <summary>Gets the weight of the <see cref="TrainingRecipe.Partner"/> recipe's sex cross-entropy on the output (0 for none). Default: 0.</summary>
+    public double SexLossWeight { get; init; }
+
+    /// <summary>Gets the weight of the <see cref="TrainingRecipe.Partner"/> recipe's identity loss, 1 - cosine of output's and real partner's identity embeddings (0 for none). Default: 0.</summary>
+    public double IdentityLossWeight { get; init; }
+
     /// <summary>Gets the training procedure. Default: <see cref="TrainingRecipe.Pix2Pix"/>.</summary>
     public TrainingRecipe Recipe { get; init; } = TrainingRecipe.Pix2Pix;
 
@@ -156,6 +185,9 @@ public sealed record Pix2PixOptions
         Check(double.IsFinite(WeightClip) && WeightClip > 0, nameof(WeightClip), WeightClip, "finite and positive");
         Check(RmsPropDecay is >= 0 and < 1, nameof(RmsPropDecay), RmsPropDecay, "in [0, 1)");
         Check(double.IsFinite(RmsPropEpsilon) && RmsPropEpsilon > 0, nameof(RmsPropEpsilon), RmsPropEpsilon, "finite and positive");
+        Check(double.IsFinite(SexLossWeight) && SexLossWeight >= 0, nameof(SexLossWeight), SexLossWeight, "finite and non-negative");
+        Check(double.IsFinite(IdentityLossWeight) && IdentityLossWeight >= 0, nameof(IdentityLossWeight), IdentityLossWeight, "finite and non-negative");
+        Check(Recipe == TrainingRecipe.Partner || (SexLossWeight == 0 && IdentityLossWeight == 0), nameof(SexLossWeight), SexLossWeight, "0 (with IdentityLossWeight) outside the Partner recipe, whose face networks compute them");
         Check(double.IsFinite(PerceptualWeight) && PerceptualWeight >= 0, nameof(PerceptualWeight), PerceptualWeight, "finite and non-negative");
         Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "finite and positive");
         Check(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "in [0, 1)");
@@ -199,9 +231,12 @@ public sealed record Pix2PixOptions
             throw new ArgumentException($"The discriminator sees the input and the output together: it needs {Generator.InputChannels + Generator.OutputChannels} input channels, not {Discriminator.InputChannels}.", nameof(Discriminator));
         }
 
-        if (Generator.InputChannels != 3 || Generator.OutputChannels != 3)
+        int inputChannels = Recipe == TrainingRecipe.Partner ? Models.PartnerSexPlane.GeneratorInputChannels : 3;
+        if (Generator.InputChannels != inputChannels || Generator.OutputChannels != 3)
         {
-            throw new ArgumentException("Training on image files needs 3 input and 3 output channels (RGB).", nameof(Generator));
+            throw new ArgumentException(Recipe == TrainingRecipe.Partner
+                ? $"The Partner recipe's generator takes RGB and the partner-sex plane: {inputChannels} input and 3 output channels."
+                : "Training on image files needs 3 input and 3 output channels (RGB).", nameof(Generator));
         }
     }
 

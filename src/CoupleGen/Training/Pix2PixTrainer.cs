@@ -84,12 +84,11 @@ public sealed class Pix2PixTrainer : IDisposable
         // Build and initialize on the CPU with the run's seed, then move: the same seed gives the same
         // weights on every device.
         torch.manual_seed(Seed);
-        objective = TrainingObjective.For(options);
+        objective = TrainingObjective.For(options, Device);
         Generator = CreateGenerator(options);
         Discriminator = objective.CreateDiscriminator();
         Generator.to(Device);
         Discriminator.to(Device);
-        objective.MoveTo(Device);
         PerceptualLoss?.Features.to(Device);
         convolutions = new CheckedConvolutions(Generator, Discriminator, options.BatchSize, options.ImageSize, CheckedConvolutions.UseMixed(options.Precision, Device));
         string replaced = string.Join(", ", convolutions.Workarounds.Select(choice => $"{choice.Key}: {choice.Value}"));
@@ -198,9 +197,10 @@ public sealed class Pix2PixTrainer : IDisposable
         Discriminator.train();
         Tensor realA = input.to(Device);
         Tensor realB = target.to(Device);
+        Tensor conditionedA = objective.Condition(realA, realB);
 
         // In mixed precision the networks see bfloat16 channels-last images; losses are computed in FP32.
-        Tensor networkA = convolutions.ToInput(realA);
+        Tensor networkA = convolutions.ToInput(conditionedA);
         Tensor networkB = convolutions.ToInput(realB);
         Tensor networkFakeB = Generator.call(networkA);
         Tensor fakeB = networkFakeB.to(ScalarType.Float32);
@@ -230,6 +230,11 @@ public sealed class Pix2PixTrainer : IDisposable
         if (lossGPerceptual is not null)
         {
             lossG = lossG.Plus(lossGPerceptual.mul(Scalars.Of(Options.PerceptualWeight)));
+        }
+
+        if (objective.OwnGeneratorLoss(fakeB, realB, conditionedA) is { } own)
+        {
+            lossG = lossG.Plus(own);
         }
 
         lossG.backward();
@@ -363,7 +368,7 @@ public sealed class Pix2PixTrainer : IDisposable
         {
             using var noGrad = torch.no_grad();
             using var scope = NewDisposeScope();
-            return Generator.call(input.to(Device)).MoveToOuterDisposeScope();
+            return Generator.call(objective.Condition(input.to(Device), partners: null)).MoveToOuterDisposeScope();
         }
         finally
         {

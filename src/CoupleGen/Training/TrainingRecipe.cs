@@ -11,4 +11,11 @@ public enum TrainingRecipe
     /// WGAN losses with weight clipping, TensorFlow's RMSProp, and GAN + L1 + total variation + VGG feature losses.
     /// </summary>
     CoupleGenerator,
+
+    /// <summary>
+    /// CoupleGen's own recipe for believable partners: pix2pix's networks and update (least-squares GAN) with
+    /// the partner's sex as an input plane, a lighter L1, and face terms judged by frozen pretrained face
+    /// networks (sex cross-entropy, identity similarity to the real partner). See <see cref="Pix2PixOptions.PartnerRecipe"/>.
+    /// </summary>
+    Partner,
 }

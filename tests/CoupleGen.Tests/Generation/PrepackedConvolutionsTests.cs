@@ -23,6 +23,8 @@ public class PrepackedConvolutionsTests
     /// <summary>A generator in evaluation mode, converted to bfloat16 channels-last as PartnerGenerator does.</summary>
     private static UnetGenerator NewBf16Generator(int filters = 16, int seed = 3)
     {
+        // oneDNN packs bfloat16 weights only where the CPU computes in bfloat16; elsewhere generation runs in FP32 (Precision = Auto).
+        Skip.IfNot(CoupleGen.Native.CpuFeatures.HasNativeBFloat16, "bfloat16 prepacking needs a CPU with AVX512-BF16 or AMX; this one has neither.");
         UnetGenerator generator = NewGenerator(filters, seed);
         generator.eval();
         BFloat16Inference.Convert(generator);
@@ -31,7 +33,7 @@ public class PrepackedConvolutionsTests
 
     private static Tensor Bf16Input(int batch) => BFloat16Inference.ToInput(torch.rand(batch, 3, 64, 64).mul_(2).sub_(1));
 
-    [Fact]
+    [SkippableFact]
     public void PrepackedLevelsGiveTheModulesOutput()
     {
         using var generator = NewBf16Generator();
@@ -56,7 +58,7 @@ public class PrepackedConvolutionsTests
         Assert.True(restored.equal(expected).all().item<bool>(), "the modules run again after Remove");
     }
 
-    [Fact]
+    [SkippableFact]
     public void LayersLibtorchGetsWrongKeepTheirModules()
     {
         // 3 filters in bfloat16 channels-last: 24-channel inner layers, which libtorch 2.10 computes wrongly
@@ -75,7 +77,7 @@ public class PrepackedConvolutionsTests
         Assert.InRange(actual.sub(expected).abs().max().item<float>(), 0, PrepackedConvolutions.Tolerance);
     }
 
-    [Fact]
+    [SkippableFact]
     public void PackedLayersFreeTheirModulesWeights()
     {
         using var generator = NewBf16Generator();

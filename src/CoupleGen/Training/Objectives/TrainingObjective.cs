@@ -18,11 +18,12 @@ internal abstract class TrainingObjective : IDisposable
 
     protected Pix2PixOptions Options { get; }
 
-    /// <summary>Returns the objective of <paramref name="options"/>' recipe.</summary>
-    public static TrainingObjective For(Pix2PixOptions options) => options.Recipe switch
+    /// <summary>Returns the objective of <paramref name="options"/>' recipe, computing on <paramref name="device"/>.</summary>
+    public static TrainingObjective For(Pix2PixOptions options, Device device) => options.Recipe switch
     {
         TrainingRecipe.Pix2Pix => new Pix2PixObjective(options),
         TrainingRecipe.CoupleGenerator => new CoupleGeneratorObjective(options),
+        TrainingRecipe.Partner => new PartnerObjective(options, device),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Recipe, "Unknown recipe."),
     };
 
@@ -36,10 +37,22 @@ internal abstract class TrainingObjective : IDisposable
     /// <summary>Creates the recipe's optimizer for <paramref name="parameters"/>.</summary>
     public abstract IStepOptimizer CreateOptimizer(System.Collections.Generic.IEnumerable<TorchSharp.Modules.Parameter> parameters);
 
-    /// <summary>Moves what the objective computes with (e.g. face networks) to <paramref name="device"/>.</summary>
-    public virtual void MoveTo(Device device)
-    {
-    }
+    /// <summary>
+    /// The generator's input for <paramref name="images"/>: the images themselves, or with a condition
+    /// (<see cref="PartnerObjective"/> appends the partner's sex, taken from <paramref name="partners"/> in
+    /// training and the other sex of each input without them).
+    /// </summary>
+    /// <param name="images">[N, 3, H, W] inputs, FP32.</param>
+    /// <param name="partners">The real partners of a training batch, or <see langword="null"/>.</param>
+    /// <returns>A new tensor the caller's scope owns.</returns>
+    public virtual Tensor Condition(Tensor images, Tensor? partners) => images.alias();
+
+    /// <summary>The recipe's own terms of the generator's loss, already weighted, or <see langword="null"/> for none.</summary>
+    /// <param name="fake">The generated batch, FP32; gradients flow back into it.</param>
+    /// <param name="real">The real partners, FP32.</param>
+    /// <param name="conditioned">What <see cref="Condition"/> gave the generator.</param>
+    /// <returns>A scalar tensor, or <see langword="null"/>.</returns>
+    public virtual Tensor? OwnGeneratorLoss(Tensor fake, Tensor real, Tensor conditioned) => null;
 
     /// <summary>The discriminator's loss on its outputs for fake and real pairs (FP32).</summary>
     public abstract Tensor DiscriminatorLoss(Tensor predictFake, Tensor predictReal);
