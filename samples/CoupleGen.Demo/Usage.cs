@@ -23,7 +23,7 @@ internal static class Usage
             did. Holds out whole couples (which ones: --split-seed), writes DIR/couplegen.ckpt, DIR/contact-sheet.png and, every
             --sheet-every steps (default: --checkpoint-every; 0 for none), DIR/progress/step-N.png
             (input | generated | real for the first held-out pairs).
-            --recipe partner (default: 128x128, 30 + 20 epochs, precision auto) is CoupleGen's own: the
+            --recipe partner (default: 128x128, 15 + 10 epochs, precision auto) is CoupleGen's own: the
             partner's sex as an input, face networks judging sex and identity (docs/recipes.md);
             pix2pix (256x256, 100 + 100 epochs) is the paper's recipe.
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);

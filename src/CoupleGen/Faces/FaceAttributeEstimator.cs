@@ -17,41 +17,21 @@ namespace CoupleGen.Faces;
 /// </summary>
 public sealed class FaceAttributeEstimator : IDisposable
 {
-    private readonly AgeGenderNet network;
-    private readonly object gate = new();
-    private bool disposed;
+    private readonly FaceNetworkRunner<AgeGenderNet> runner;
 
     /// <summary>Initializes a new instance of the <see cref="FaceAttributeEstimator"/> class with the embedded pretrained weights.</summary>
     /// <param name="options">How to run; <see langword="null"/> for <see cref="FaceAnalysisOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="Errors.InvalidWeightsException">The embedded weights are damaged (a broken build).</exception>
     /// <exception cref="Errors.NativeRuntimeException">libtorch cannot be loaded.</exception>
-    public FaceAttributeEstimator(FaceAnalysisOptions? options = null)
-    {
-        Options = options ?? FaceAnalysisOptions.Default;
-        Options.Validate();
-        CoupleGenRuntime.EnsureInitialized();
-        Device = DeviceSelector.Resolve(Options.Device);
-        network = new AgeGenderNet();
-        try
-        {
-            TfjsModuleLoader.Load(network, FaceModelWeights.AgeGenderWeights, FaceModelWeights.AgeGenderModel);
-            network.to(Device);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
-
-        network.eval();
-    }
+    public FaceAttributeEstimator(FaceAnalysisOptions? options = null) =>
+        runner = new FaceNetworkRunner<AgeGenderNet>(this, options, new AgeGenderNet(), AgeGenderNet.InputSize, FaceModelWeights.AgeGenderWeights, FaceModelWeights.AgeGenderModel);
 
     /// <summary>Gets the options in use.</summary>
-    public FaceAnalysisOptions Options { get; }
+    public FaceAnalysisOptions Options => runner.Options;
 
     /// <summary>Gets the device the network runs on.</summary>
-    internal Device Device { get; }
+    internal Device Device => runner.Device;
 
     /// <summary>Estimates sex and age of one framed face.</summary>
     /// <param name="framedFace">A square image framed as <see cref="FaceAnalysisOptions.Framing"/> says (any side from 32 pixels).</param>
@@ -59,12 +39,7 @@ public sealed class FaceAttributeEstimator : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="framedFace"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="framedFace"/> is not square or is smaller than 32 pixels.</exception>
     /// <exception cref="ObjectDisposedException">The estimator was disposed.</exception>
-    public FaceAttributes Estimate(Image<Rgb24> framedFace)
-    {
-        FaceNetworkInput.Check(framedFace, nameof(framedFace));
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return Run(new[] { framedFace })[0];
-    }
+    public FaceAttributes Estimate(Image<Rgb24> framedFace) => runner.RunOne(framedFace, nameof(framedFace), Read)[0];
 
     /// <summary>Estimates sex and age of several framed faces in one batch.</summary>
     /// <param name="framedFaces">Square images of one size, framed as <see cref="FaceAnalysisOptions.Framing"/> says.</param>
@@ -72,37 +47,10 @@ public sealed class FaceAttributeEstimator : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="framedFaces"/> or one of its images is null.</exception>
     /// <exception cref="ArgumentException">The list is empty, or an image is not square, too small or of another size than the first.</exception>
     /// <exception cref="ObjectDisposedException">The estimator was disposed.</exception>
-    public IReadOnlyList<FaceAttributes> Estimate(IReadOnlyList<Image<Rgb24>> framedFaces)
-    {
-        ArgumentNullException.ThrowIfNull(framedFaces);
-        if (framedFaces.Count == 0)
-        {
-            throw new ArgumentException("At least one framed face is needed.", nameof(framedFaces));
-        }
-
-        foreach (Image<Rgb24> face in framedFaces)
-        {
-            FaceNetworkInput.Check(face, nameof(framedFaces));
-        }
-
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return Run(framedFaces);
-    }
+    public IReadOnlyList<FaceAttributes> Estimate(IReadOnlyList<Image<Rgb24>> framedFaces) => runner.RunMany(framedFaces, nameof(framedFaces), Read);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            network.Dispose();
-        }
-    }
+    public void Dispose() => runner.Dispose();
 
     /// <summary>
     /// The differentiable path from framed faces to the network's outputs, for training losses: crop and
@@ -113,31 +61,21 @@ public sealed class FaceAttributeEstimator : IDisposable
     /// <returns>The male log-odds [N] (sigmoid gives the male probability) and the age in years [N]; the caller owns them.</returns>
     /// <exception cref="ArgumentException"><paramref name="framedFaces"/> is not [N, 3, S, S] with S at least 32.</exception>
     /// <exception cref="ObjectDisposedException">The estimator was disposed.</exception>
-    internal (Tensor MaleLogit, Tensor Age) Forward(Tensor framedFaces)
+    internal (Tensor MaleLogit, Tensor Age) Forward(Tensor framedFaces) => runner.Forward(framedFaces, (network, input) =>
     {
-        FaceNetworkInput.Check(framedFaces, nameof(framedFaces));
-        lock (gate)
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            using var scope = NewDisposeScope();
-            Tensor input = FaceNetworkInput.Prepare(framedFaces, Options.Framing, AgeGenderNet.InputSize);
-            (Tensor age, Tensor gender) = network.call(input);
+        (Tensor age, Tensor gender) = network.call(input);
 
-            // softmax([male, female])[0] = sigmoid(male - female): the difference is the log-odds.
-            Tensor maleLogit = gender.select(1, 0).sub(gender.select(1, 1));
-            return (maleLogit.MoveToOuterDisposeScope(), age.MoveToOuterDisposeScope());
-        }
-    }
+        // softmax([male, female])[0] = sigmoid(male - female): the difference is the log-odds.
+        Tensor maleLogit = gender.select(1, 0).sub(gender.select(1, 1));
+        return (maleLogit.MoveToOuterDisposeScope(), age.MoveToOuterDisposeScope());
+    });
 
-    private FaceAttributes[] Run(IReadOnlyList<Image<Rgb24>> framedFaces)
+    private FaceAttributes[] Read(Tensor batch)
     {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        Tensor batch = ImageTensor.ToBatch(framedFaces, Device);
         (Tensor maleLogit, Tensor age) = Forward(batch);
         float[] male = maleLogit.sigmoid().cpu().data<float>().ToArray();
         float[] years = age.cpu().data<float>().ToArray();
-        var result = new FaceAttributes[framedFaces.Count];
+        var result = new FaceAttributes[male.Length];
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = new FaceAttributes(male[i], years[i]);
