@@ -1,10 +1,14 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using CoupleGen.Faces;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace CoupleGen.Demo;
 
@@ -17,7 +21,8 @@ internal static class PortraitCommand
         string output = arguments.Text("out") ?? "out/portrait";
         string? checkpoint = arguments.Text("checkpoint");
         string face = arguments.Text("face") ?? "largest";
-        PartnerSex partnerSex = TrainCommand.ParsePartnerSex(arguments.Text("partner-sex"));
+        string sexes = arguments.Text("partner-sex") ?? "auto";
+        PartnerSex[] partnerSexes = sexes == "all" ? new[] { PartnerSex.Auto, PartnerSex.Female, PartnerSex.Male } : new[] { TrainCommand.ParsePartnerSex(sexes) };
         arguments.RejectUnknown();
 
         var faces = new FaceFramingOptions
@@ -44,16 +49,40 @@ internal static class PortraitCommand
         }
 
         using var logging = Logging.Create();
-        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Faces = faces, PartnerSex = partnerSex }, logging.CreateLogger("portrait"));
-        clock.Restart();
-        using PortraitResult result = generator.GeneratePortrait(input);
-        string partnerPath = Path.Combine(output, stem + ".partner.png");
-        ImageFiles.Save(result.FramedInput, framedPath);
-        ImageFiles.Save(result.Partner, partnerPath);
-        Console.WriteLine(Describe(input, result.Face!, clock));
-        Console.WriteLine($"framed input -> {framedPath}");
-        Console.WriteLine($"partner      -> {partnerPath}");
-        return 0;
+        var results = new List<PortraitResult>();
+        try
+        {
+            foreach (PartnerSex sex in partnerSexes)
+            {
+                using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Faces = faces, PartnerSex = sex }, logging.CreateLogger("portrait"));
+                clock.Restart();
+                PortraitResult result = generator.GeneratePortrait(input);
+                results.Add(result);
+                string partnerPath = Path.Combine(output, stem + (partnerSexes.Length == 1 ? string.Empty : "." + sex.ToString().ToLowerInvariant()) + ".partner.png");
+                ImageFiles.Save(result.Partner, partnerPath);
+                Console.WriteLine(Describe(input, result.Face!, clock));
+                Console.WriteLine($"partner ({sex}) -> {partnerPath}");
+            }
+
+            ImageFiles.Save(results[0].FramedInput, framedPath);
+            Console.WriteLine($"framed input -> {framedPath}");
+            if (results.Count > 1)
+            {
+                // One row: the framed input, then the partner for each asked-for sex.
+                var row = new List<Image<Rgb24>> { results[0].FramedInput };
+                row.AddRange(results.Select(r => r.Partner));
+                string sheetPath = Path.Combine(output, stem + ".sheet.png");
+                using Image<Rgb24> sheet = ContactSheet.Create(new[] { row }, results[0].Partner.Width);
+                ImageFiles.Save(sheet, sheetPath);
+                Console.WriteLine($"sheet (framed | {string.Join(" | ", partnerSexes).ToLowerInvariant()}) -> {sheetPath}");
+            }
+
+            return 0;
+        }
+        finally
+        {
+            results.ForEach(r => r.Dispose());
+        }
     }
 
     private static string Describe(string input, DetectedFace face, Stopwatch clock) => string.Create(

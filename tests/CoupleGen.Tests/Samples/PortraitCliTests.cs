@@ -27,6 +27,44 @@ public class PortraitCliTests
     }
 
     [Fact]
+    public void PortraitWithEveryPartnerSexWritesEachPartnerAndASheet()
+    {
+        string folder = TestData.NewFolder();
+        string checkpoint = Path.Combine(folder, "partner.ckpt");
+        using (var trainer = new CoupleGen.Training.Pix2PixTrainer(CoupleGen.Training.Pix2PixOptions.PartnerRecipe with
+        {
+            Generator = CoupleGen.Training.Pix2PixOptions.PartnerRecipe.Generator with { Downsamplings = 5, Filters = 8 },
+            Discriminator = CoupleGen.Training.Pix2PixOptions.PartnerRecipe.Discriminator with { Filters = 8 },
+            ImageSize = 32,
+            LoadSize = 36,
+            Seed = 1,
+            Device = TorchSharp.torch.CPU,
+        }))
+        {
+            trainer.SaveCheckpoint(checkpoint);
+        }
+
+        var (code, output, error) = SampleApp.Run("portrait", "--input", Fixtures.PathOf(FaceImages.GraceHopper), "--checkpoint", checkpoint, "--out", folder, "--partner-sex", "all");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("framed | auto | female | male", output, StringComparison.Ordinal);
+        foreach (string sex in new[] { "auto", "female", "male" })
+        {
+            Assert.True(File.Exists(Path.Combine(folder, $"grace_hopper_512x512.{sex}.partner.png")), sex);
+        }
+
+        using var sheet = Image.Load<Rgb24>(Path.Combine(folder, "grace_hopper_512x512.sheet.png"));
+        Assert.Equal((4 * 32) + (5 * 4), sheet.Width);
+
+        // A model without sex control says so instead of ignoring the request.
+        string plain = Path.Combine(folder, "plain.ckpt");
+        TestData.SaveTinyCheckpoint(plain);
+        (code, _, error) = SampleApp.Run("portrait", "--input", Fixtures.PathOf(FaceImages.GraceHopper), "--checkpoint", plain, "--out", folder, "--partner-sex", "female");
+        Assert.Equal(2, code);
+        Assert.Contains("no partner-sex control", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PortraitOfAPhotoWithoutAFaceNamesItAndExitsNonZero()
     {
         string folder = TestData.NewFolder();
