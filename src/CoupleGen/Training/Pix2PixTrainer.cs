@@ -355,7 +355,10 @@ public sealed class Pix2PixTrainer : IDisposable
         Log.CheckpointWritten(logger, path, Step);
     }
 
-    /// <summary>Runs the generator in evaluation mode (no dropout, running batch statistics) on a batch, without autograd.</summary>
+    /// <summary>
+    /// Runs the generator in evaluation mode (no dropout, running batch statistics) on a batch, without
+    /// autograd. A sex-controlled generator (<see cref="TrainingRecipe.Partner"/>) is asked for the other sex of each input.
+    /// </summary>
     /// <param name="input">Images [N, 3, H, W] in [-1, 1].</param>
     /// <returns>The generated batch on the trainer's device.</returns>
     public Tensor Predict(Tensor input)
