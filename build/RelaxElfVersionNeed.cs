@@ -1,5 +1,5 @@
 // Compiled by MSBuild's RoslynCodeTaskFactory from CoupleGen.targets (build time), and linked into
-// CoupleGen.dll with COUPLEGEN_ELF_ONLY for the run-time fallback in Native/LibTorchSharpResolver.cs.
+// CoupleGen.dll with COUPLEGEN_ELF_ONLY for the run-time fallback in Native/LibTorchSharpLoadFix.cs.
 using System;
 using System.IO;
 using System.Text;

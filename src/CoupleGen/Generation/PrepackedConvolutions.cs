@@ -31,7 +31,7 @@ internal sealed class PrepackedConvolutions : IDisposable
 
     /// <summary>
     /// Gets the widest input (pixels) of a prepacked down convolution and of a prepacked transposed one, by
-    /// weight type. Chosen on the idle 2-core Zen 5 machine (docs/performance.md): wider levels have large
+    /// weight type. Chosen by timing each level on a 2-core Zen 5 machine: wider levels have large
     /// activations and small weights, where prepacking stops paying (and at batch 8 costs time).
     /// </summary>
     internal static (int Convolution, int Transposed) MaxInput(ScalarType weights) =>

@@ -15,7 +15,7 @@ public class PerceptualLossPrecisionTests
 
     // Full-width VGG16 with seeded random weights: libtorch 2.10's two-threaded input gradient of
     // convolutions with 4 output channels (the narrow fixtures' first layer) is sometimes wrong or NaN,
-    // an upstream bug this comparison would otherwise trip over (docs/performance.md).
+    // an upstream bug this comparison would otherwise trip over (docs/workarounds.md).
     private static (float Value, Tensor Gradient) ValueAndGradient(InferencePrecision precision, Tensor generated, Tensor target)
     {
         torch.manual_seed(17);
