@@ -11,7 +11,7 @@ public enum FramingBackground
     /// the generator sees the backdrop it was trained on. The person is found by MediaPipe's selfie segmentation
     /// (embedded, Apache 2.0), run at 256x256 on the framed face; its probability mask, scaled up bilinearly, is
     /// the alpha of a soft blend, so hair and shoulders keep smooth edges. Costs one small network run per face
-    /// (about 0.1-0.3 s on a CPU).
+    /// (about 0.25 s on a busy 2-core CPU).
     /// </summary>
     Replace,
 }

@@ -37,8 +37,14 @@ internal static class TfjsGraphOps
                 Broadcastable(node, inputs);
                 return node.Op == "Mul" ? x => x[0].mul(x[1]) : x => x[0].add(x[1]);
             case "AddN":
+                if (inputs.Length == 0)
+                {
+                    throw node.Unsupported("input count 0");
+                }
+
                 Broadcastable(node, inputs);
-                return x => x.Skip(1).Aggregate(x[0].alias(), (sum, next) => sum.add_(next));
+                // The first sum is a new tensor, so the in-place additions after it never touch an input (or a constant).
+                return x => x.Length == 1 ? x[0].alias() : x.Skip(2).Aggregate(x[0].add(x[1]), (sum, next) => sum.add_(next));
             case "Relu":
                 Arity(node, inputs, 1);
                 return x => nn.functional.relu(x[0]);
