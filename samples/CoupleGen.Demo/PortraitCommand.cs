@@ -22,6 +22,7 @@ internal static class PortraitCommand
         string? checkpoint = arguments.Text("checkpoint");
         string face = arguments.Text("face") ?? "largest";
         string sexes = arguments.Text("partner-sex") ?? "auto";
+        string background = arguments.Text("background") ?? "replace";
         PartnerSex[] partnerSexes = sexes == "all" ? new[] { PartnerSex.Auto, PartnerSex.Female, PartnerSex.Male } : new[] { TrainCommand.ParsePartnerSex(sexes) };
         arguments.RejectUnknown();
 
@@ -31,6 +32,14 @@ internal static class PortraitCommand
             FaceIndex = face == "largest" ? 0 : int.TryParse(face, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index) && index >= 0
                 ? index
                 : throw new UsageException($"--face needs 'largest' or a face number from 0 (left to right), not '{face}'."),
+
+            // The model only saw faces on the training red; replacing the photo's own background avoids red-and-grey smears.
+            Background = background switch
+            {
+                "replace" => FramingBackground.Replace,
+                "keep" => FramingBackground.Keep,
+                _ => throw new UsageException($"--background needs 'keep' or 'replace', not '{background}'."),
+            },
         };
 
         string stem = Path.GetFileNameWithoutExtension(input);

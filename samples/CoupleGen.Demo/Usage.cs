@@ -42,10 +42,12 @@ internal static class Usage
             --partner-sex (partner-recipe models): auto (default) gives the other sex of the input.
 
         couplegen portrait --input PHOTO [--checkpoint FILE] [--out DIR] [--face largest|N]
-                           [--partner-sex auto|female|male|all]
+                           [--partner-sex auto|female|male|all] [--background keep|replace]
             Any photo with a face: finds the face, frames it like the training crops and writes
             DIR/<name>.framed.png and, with --checkpoint, the partner DIR/<name>.partner.png.
             --face N takes the N-th face from the left (from 0). Default DIR: out/portrait.
+            --background replace (default) paints everything behind the person the training red
+            (MediaPipe selfie segmentation); keep leaves the photo's own background.
             --partner-sex all (partner-recipe models) writes a partner of each sex and
             DIR/<name>.sheet.png (framed | auto | female | male).
 

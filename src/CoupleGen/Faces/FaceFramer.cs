@@ -15,13 +15,16 @@ namespace CoupleGen.Faces;
 /// <see cref="FaceDetector"/>, chooses by <see cref="FaceFramingOptions.Selection"/>, and warps each
 /// chosen face with the similarity transform (rotation, uniform scale, shift) that puts its eye centres
 /// on <see cref="FaceFraming.LeftEye"/> and <see cref="FaceFraming.RightEye"/>; where the warp leaves the
-/// photo, the frame shows <see cref="FaceFraming.Background"/>. Safe to call from several threads at once.
+/// photo, the frame shows <see cref="FaceFraming.Background"/>. With <see cref="FramingBackground.Replace"/>,
+/// the photo's background behind the person becomes that colour too (see <see cref="FaceFramingOptions.Background"/>).
+/// Safe to call from several threads at once.
 /// </summary>
 public sealed class FaceFramer : IDisposable
 {
     private const float MinimumEyeDistance = 2f;
 
     private readonly bool ownsDetector;
+    private readonly SelfieSegmenter? segmenter;
     private bool disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FaceFramer"/> class with its own <see cref="FaceDetector"/>.</summary>
@@ -34,18 +37,29 @@ public sealed class FaceFramer : IDisposable
         Options.Validate();
         Detector = new FaceDetector(Options.Detector);
         ownsDetector = true;
+        try
+        {
+            segmenter = NewSegmenter(Options);
+        }
+        catch
+        {
+            Detector.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Initializes a new instance of the <see cref="FaceFramer"/> class that shares a detector; the detector's own options apply, not <see cref="FaceFramingOptions.Detector"/>.</summary>
     /// <param name="detector">The detector; the caller keeps ownership.</param>
     /// <param name="options">How to frame; <see langword="null"/> for <see cref="FaceFramingOptions.Default"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="NativeRuntimeException">With <see cref="FramingBackground.Replace"/>: libtorch cannot be loaded.</exception>
     public FaceFramer(FaceDetector detector, FaceFramingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(detector);
         Options = options ?? FaceFramingOptions.Default;
         Options.Validate();
         Detector = detector;
+        segmenter = NewSegmenter(Options);
     }
 
     /// <summary>Gets the options in use.</summary>
@@ -146,11 +160,39 @@ public sealed class FaceFramer : IDisposable
         }
 
         disposed = true;
+        segmenter?.Dispose();
         if (ownsDetector)
         {
             Detector.Dispose();
         }
     }
+
+    /// <summary>
+    /// Blends <paramref name="framed"/> onto <paramref name="background"/> with the person probability as alpha:
+    /// pixel = alpha * pixel + (1 - alpha) * background, rounded.
+    /// </summary>
+    internal static void ReplaceBackground(Image<Rgb24> framed, float[] personMask, Rgb24 background)
+    {
+        framed.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgb24> row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    float alpha = personMask[(y * row.Length) + x];
+                    Rgb24 p = row[x];
+                    row[x] = new Rgb24(Blend(p.R, background.R, alpha), Blend(p.G, background.G, alpha), Blend(p.B, background.B, alpha));
+                }
+            }
+        });
+    }
+
+    private static byte Blend(byte pixel, byte background, float alpha) =>
+        (byte)Math.Clamp(MathF.Round(background + (alpha * (pixel - background))), 0f, 255f);
+
+    private static SelfieSegmenter? NewSegmenter(FaceFramingOptions options) =>
+        options.Background == FramingBackground.Replace ? new SelfieSegmenter() : null;
 
     /// <summary>The similarity transform that maps two points onto two others (continuous coordinates).</summary>
     internal static Matrix3x2 Similarity(PointF fromLeft, PointF fromRight, PointF toLeft, PointF toRight)
@@ -226,6 +268,19 @@ public sealed class FaceFramer : IDisposable
         (PointF left, PointF right) = Options.Framing.EyesAt(Options.OutputSize);
         Matrix3x2 transform = Similarity(face.LeftEye, face.RightEye, left, right);
         Image<Rgb24> framed = Warp(photo, transform, Options.OutputSize, Options.Framing.Background);
+        if (segmenter is not null)
+        {
+            try
+            {
+                ReplaceBackground(framed, segmenter.Mask(framed), Options.Framing.Background);
+            }
+            catch
+            {
+                framed.Dispose();
+                throw;
+            }
+        }
+
         return new FramedFace(framed, face, index, transform);
     }
 }

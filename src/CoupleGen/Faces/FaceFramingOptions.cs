@@ -20,6 +20,13 @@ public sealed record FaceFramingOptions
     /// <summary>Gets where the eyes go and the background colour. Default: <see cref="FaceFraming.Training"/>, measured on the couple crops.</summary>
     public FaceFraming Framing { get; init; } = FaceFraming.Training;
 
+    /// <summary>
+    /// Gets whether the photo's background behind the person is kept or replaced by <see cref="FaceFraming.Background"/>
+    /// (see <see cref="FramingBackground.Replace"/>). Default: <see cref="FramingBackground.Keep"/>; the model
+    /// generates cleaner partners from <see cref="FramingBackground.Replace"/>, since every training crop is on uniform red.
+    /// </summary>
+    public FramingBackground Background { get; init; } = FramingBackground.Keep;
+
     /// <summary>Gets the side of the framed square in pixels; the framing's positions scale to it. Default: 512, the couple crops' size.</summary>
     public int OutputSize { get; init; } = 512;
 
@@ -35,6 +42,11 @@ public sealed record FaceFramingOptions
         if (Selection is not (FaceSelection.Largest or FaceSelection.Index or FaceSelection.All))
         {
             throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Use Largest, Index or All.");
+        }
+
+        if (Background is not (FramingBackground.Keep or FramingBackground.Replace))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Background), Background, "Use Keep or Replace.");
         }
 
         if (FaceIndex is < 0 or > 1000)

@@ -9,7 +9,8 @@ namespace CoupleGen.Faces;
 /// <summary>
 /// The pretrained face-api.js weights embedded in this assembly (MIT, see THIRD-PARTY-NOTICES.md):
 /// tiny_face_detector_model (193 KB), face_landmark_68_model (357 KB), age_gender_model (430 KB) and
-/// face_recognition_model (6.4 MB), each read once per process, when first used.
+/// face_recognition_model (6.4 MB), each read once per process, when first used; and MediaPipe's selfie
+/// segmentation graph model (selfie.json + selfie.bin, Apache 2.0), read by each <see cref="SelfieSegmenter"/>.
 /// </summary>
 internal static class FaceModelWeights
 {
@@ -17,6 +18,7 @@ internal static class FaceModelWeights
     public const string LandmarkModel = "face_landmark_68_model";
     public const string AgeGenderModel = "age_gender_model";
     public const string RecognitionModel = "face_recognition_model";
+    public const string SelfieModel = "selfie";
 
     private static readonly Lazy<Dictionary<string, TfjsTensor>> Detector = new(() => ReadEmbedded(DetectorModel));
     private static readonly Lazy<Dictionary<string, TfjsTensor>> Landmarks = new(() => ReadEmbedded(LandmarkModel));
@@ -30,6 +32,13 @@ internal static class FaceModelWeights
     public static IReadOnlyDictionary<string, TfjsTensor> AgeGenderWeights => AgeGender.Value;
 
     public static IReadOnlyDictionary<string, TfjsTensor> RecognitionWeights => Recognition.Value;
+
+    /// <summary>Loads the embedded MediaPipe selfie segmentation graph model (Apache 2.0, 213 KB); each call builds a new runner the caller disposes.</summary>
+    public static TfjsGraphModel LoadSelfieModel()
+    {
+        string model = SelfieModel + ".json";
+        return TfjsGraphModel.Load(Resource(model), model, shard => (Resource(shard), shard));
+    }
 
     private static Dictionary<string, TfjsTensor> ReadEmbedded(string model)
     {

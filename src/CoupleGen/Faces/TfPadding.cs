@@ -20,6 +20,16 @@ internal static class TfPadding
             : nn.functional.pad(input, new[] { left, right, top, bottom });
     }
 
+    /// <summary>Zero-pads [N, C, H, W] for a 'same' window of <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/> (dilated extent) and the given strides.</summary>
+    public static Tensor ForConvolution(Tensor input, long kernelHeight, long kernelWidth, long strideHeight, long strideWidth)
+    {
+        (long top, long bottom) = Amounts(input.shape[2], kernelHeight, strideHeight);
+        (long left, long right) = Amounts(input.shape[3], kernelWidth, strideWidth);
+        return top == 0 && bottom == 0 && left == 0 && right == 0
+            ? input.alias()
+            : nn.functional.pad(input, new[] { left, right, top, bottom });
+    }
+
     /// <summary>Max-pools [N, C, H, W] with 'same' padding.</summary>
     public static Tensor MaxPool(Tensor input, int kernel, int stride)
     {
@@ -32,7 +42,8 @@ internal static class TfPadding
         return nn.functional.max_pool2d(padded, new long[] { kernel, kernel }, new long[] { stride, stride });
     }
 
-    private static (long Before, long After) Amounts(long size, int kernel, int stride)
+    /// <summary>The zeros TensorFlow puts before and after a dimension of <paramref name="size"/> for a 'same' window.</summary>
+    public static (long Before, long After) Amounts(long size, long kernel, long stride)
     {
         long output = (size + stride - 1) / stride;
         long total = System.Math.Max(((output - 1) * stride) + kernel - size, 0);

@@ -65,6 +65,27 @@ public class PortraitCliTests
     }
 
     [Fact]
+    public void PortraitReplacesTheBackgroundUnlessAskedToKeepIt()
+    {
+        string replaced = TestData.NewFolder();
+        string kept = TestData.NewFolder();
+        var (code, _, error) = SampleApp.Run("portrait", "--input", Fixtures.PathOf(FaceImages.GraceHopper), "--out", replaced);
+        Assert.True(code == 0, error);
+        (code, _, error) = SampleApp.Run("portrait", "--input", Fixtures.PathOf(FaceImages.GraceHopper), "--out", kept, "--background", "keep");
+        Assert.True(code == 0, error);
+
+        // The top-left corner is the dark wall of the photo: red only when replaced.
+        using var withRed = Image.Load<Rgb24>(Path.Combine(replaced, "grace_hopper_512x512.framed.png"));
+        using var withWall = Image.Load<Rgb24>(Path.Combine(kept, "grace_hopper_512x512.framed.png"));
+        Assert.Equal(CoupleGen.Faces.FaceFraming.Training.Background, withRed[4, 4]);
+        Assert.NotEqual(CoupleGen.Faces.FaceFraming.Training.Background, withWall[4, 4]);
+
+        (code, _, error) = SampleApp.Run("portrait", "--input", Fixtures.PathOf(FaceImages.GraceHopper), "--out", kept, "--background", "blur");
+        Assert.Equal(2, code);
+        Assert.Contains("--background", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PortraitOfAPhotoWithoutAFaceNamesItAndExitsNonZero()
     {
         string folder = TestData.NewFolder();
