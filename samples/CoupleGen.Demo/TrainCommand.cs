@@ -66,6 +66,9 @@ internal static class TrainCommand
         string? vgg = arguments.Text("vgg");
         string? perceptual = arguments.Text("perceptual");
         double perceptualWeight = arguments.Double("perceptual-weight", 0);
+        double? l1Weight = arguments.Text("l1-weight") is null ? null : arguments.Double("l1-weight", 0);
+        double sexWeight = arguments.Double("sex-weight", Pix2PixOptions.PartnerRecipe.SexLossWeight);
+        double identityWeight = arguments.Double("identity-weight", Pix2PixOptions.PartnerRecipe.IdentityLossWeight);
         if ((perceptual is null) != (perceptualWeight == 0))
         {
             throw new UsageException("--perceptual FILE and --perceptual-weight W (> 0) go together.");
@@ -74,6 +77,11 @@ internal static class TrainCommand
         if (recipe is not ("partner" or "pix2pix" or "couplegenerator"))
         {
             throw new UsageException($"--recipe is partner, pix2pix or couplegenerator, not '{recipe}'.");
+        }
+
+        if (!partner && (arguments.Text("sex-weight") is not null || arguments.Text("identity-weight") is not null))
+        {
+            throw new UsageException("--sex-weight and --identity-weight belong to the partner recipe.");
         }
 
         PairDirection direction = ParseDirection(arguments.Text("direction"));
@@ -103,6 +111,8 @@ internal static class TrainCommand
                 Epochs = epochs,
                 DecayEpochs = decayEpochs,
                 PerceptualWeight = perceptualWeight,
+                SexLossWeight = sexWeight,
+                IdentityLossWeight = identityWeight,
             }
             : recipe == "couplegenerator"
             ? Pix2PixOptions.CoupleGeneratorRecipe with
@@ -132,6 +142,7 @@ internal static class TrainCommand
             };
         options = options with
         {
+            L1Weight = l1Weight ?? options.L1Weight,
             MaxSteps = steps > 0 ? steps : null,
             Seed = seed,
             CheckpointPath = checkpoint,

@@ -14,7 +14,7 @@ public enum TrainingRecipe
 
     /// <summary>
     /// CoupleGen's own recipe for believable partners: pix2pix's networks and update (least-squares GAN) with
-    /// the partner's sex as an input plane, a lighter L1, and face terms judged by frozen pretrained face
+    /// the partner's sex as an input plane and face terms judged by frozen pretrained face
     /// networks (sex cross-entropy, identity similarity to the real partner). See <see cref="Pix2PixOptions.PartnerRecipe"/>.
     /// </summary>
     Partner,

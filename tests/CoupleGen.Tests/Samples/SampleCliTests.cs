@@ -79,6 +79,16 @@ public class SampleCliTests
     }
 
     [Fact]
+    public void FaceLossWeightsBelongToThePartnerRecipe()
+    {
+        var (code, _, error) = SampleApp.Run("train", "--data", TestData.NewFolder(), "--recipe", "pix2pix", "--sex-weight", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--sex-weight and --identity-weight belong to the partner recipe", error, StringComparison.Ordinal);
+        Assert.Equal(2, SampleApp.Run("train", "--data", TestData.NewFolder(), "--identity-weight", "-1").Code);
+        Assert.Equal(2, SampleApp.Run("train", "--data", TestData.NewFolder(), "--recipe", "cyclegan").Code);
+    }
+
+    [Fact]
     public void TrainOnAMissingFolderPrintsThePathAndExitsNonZero()
     {
         string missing = Path.Combine(TestData.NewFolder(), "no-couples");

@@ -55,6 +55,8 @@ internal sealed class PartnerObjective : Pix2PixObjective
     {
         using var scope = NewDisposeScope();
         Tensor total = torch.zeros(Array.Empty<long>(), device: fake.device);
+        fake = AsJudged(fake);
+        real = AsJudged(real);
         if (Options.SexLossWeight > 0)
         {
             Tensor sex = nn.functional.binary_cross_entropy_with_logits(estimator.Forward(fake).MaleLogit, PartnerSexPlane.Read(conditioned));
@@ -75,6 +77,14 @@ internal sealed class PartnerObjective : Pix2PixObjective
 
         return total.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The images the face networks judge, at half resolution: a frozen classifier's gradient alone drives an
+    /// image toward pixel-level adversarial texture (a checkerboard that fools the network), and averaging
+    /// 2x2 blocks gives each block one gradient, so only texture a person would also see can lower the loss.
+    /// </summary>
+    private static Tensor AsJudged(Tensor images) =>
+        images.shape[2] / 2 >= FaceNetworkInput.MinimumSide ? nn.functional.avg_pool2d(images, 2) : images.alias();
 
     public override void Dispose()
     {
