@@ -9,7 +9,7 @@ internal static class Usage
 
         couplegen [demo] [--out DIR] [--steps N] [--image-size N]
             Trains on procedurally rendered couples for a few minutes (no data needed), then
-            generates partners for unseen faces, writes DIR/contact-sheet.png (input | generated |
+            generates partners for unseen faces, writes DIR/contact-sheet.png (input | generated | mean partner |
             target) and prints the held-out L1 next to the identity baseline. Default DIR: out/demo.
 
         couplegen train --data DIR [--out DIR] [--recipe partner|pix2pix|couplegenerator]
