@@ -28,6 +28,10 @@ public sealed partial class PartnerGenerator
         return sexControlled && options.PartnerSex == PartnerSex.Auto ? new FaceAttributeEstimator(new FaceAnalysisOptions { Device = device }) : null;
     }
 
+    /// <summary>Whether <paramref name="generator"/> takes the partner-sex plane: a U-Net with RGB and the plane as input (the Partner recipe's).</summary>
+    private static bool TakesPartnerSex(nn.Module<Tensor, Tensor> generator) =>
+        generator is UnetGenerator { Options.InputChannels: PartnerSexPlane.GeneratorInputChannels };
+
     private static void RequireSexControl(PartnerGeneratorOptions options, bool sexControlled, string source)
     {
         if (!sexControlled && options.PartnerSex != PartnerSex.Auto)

@@ -60,22 +60,22 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
         framer = NewFramer();
         this.generator = new UnetGenerator(generator.Options);
         CopyWeights(generator, this.generator);
-        HasSexControl = generator.Options.InputChannels == PartnerSexPlane.GeneratorInputChannels;
+        HasSexControl = TakesPartnerSex(this.generator);
         sexEstimator = SexControl(HasSexControl, "a model in memory");
         Prepare(logger, "a model in memory");
     }
 
-    private PartnerGenerator(nn.Module<Tensor, Tensor> loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source, bool sexControlled)
+    private PartnerGenerator(nn.Module<Tensor, Tensor> loaded, int imageSize, PartnerGeneratorOptions options, ILogger? logger, string source)
     {
         this.options = options;
         ImageSize = imageSize;
         device = DeviceSelector.Resolve(options.Device);
         framer = NewFramer();
         generator = loaded;
-        HasSexControl = sexControlled;
+        HasSexControl = TakesPartnerSex(loaded);
         try
         {
-            sexEstimator = SexControl(sexControlled, source);
+            sexEstimator = SexControl(HasSexControl, source);
         }
         catch
         {
@@ -110,7 +110,7 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
         options.Validate();
         var copy = Pix2PixTrainer.CreateGenerator(trainer.Options);
         CopyWeights(trainer.Generator, copy);
-        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer", trainer.Options.Recipe == TrainingRecipe.Partner);
+        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer");
     }
 
     /// <summary>
@@ -142,7 +142,7 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
                 throw new CheckpointException(checkpointPath, ex.Message, ex);
             }
 
-            return new PartnerGenerator(pix2pix, pix2pix.Options.MinimumImageSize, options, logger, checkpointPath, sexControlled: false);
+            return new PartnerGenerator(pix2pix, pix2pix.Options.MinimumImageSize, options, logger, checkpointPath);
         }
 
         var (zip, manifest) = Checkpoint.Open(checkpointPath);
@@ -159,7 +159,7 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
                 throw;
             }
 
-            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath, manifest.Options.Recipe == TrainingRecipe.Partner);
+            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath);
         }
     }
 
