@@ -41,6 +41,12 @@ internal sealed class FaceJudge : IDisposable
 
     public FaceJudgement Judge(Image<Rgb24> framedFace) => new(estimator.Estimate(framedFace), embedder.Embed(framedFace));
 
+    /// <summary>The sex alone, where the identity is not needed.</summary>
+    public Sex SexOf(Image<Rgb24> framedFace) => estimator.Estimate(framedFace).Sex;
+
+    /// <summary>The identity alone, where sex and age are not needed.</summary>
+    public FaceEmbedding Embed(Image<Rgb24> framedFace) => embedder.Embed(framedFace);
+
     public void Dispose()
     {
         if (ownsEstimator)

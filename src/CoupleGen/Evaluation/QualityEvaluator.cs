@@ -98,7 +98,7 @@ public static class QualityEvaluator
                     if (judge is not null && realFace is not null)
                     {
                         outputs[MeanPartnerOfSex] = references.MeanPartnerOf(realFace.Attributes.Sex);
-                        outputs[Retrieval] = references.MostSimilarPartner(judge.Judge(input).Embedding);
+                        outputs[Retrieval] = references.MostSimilarPartner(judge.Embed(input));
                         outputs[RandomPartnerOfSex] = references.RandomPartnerOf(realFace.Attributes.Sex, StableSeed.Mix(options.Seed, i, 0x5e8));
                     }
 

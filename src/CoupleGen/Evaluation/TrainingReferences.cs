@@ -46,9 +46,9 @@ internal sealed class TrainingReferences : IDisposable
                         continue;
                     }
 
-                    Sex sex = judge.Judge(partner).Attributes.Sex;
+                    Sex sex = judge.SexOf(partner);
                     bySex[sex].Add(partner);
-                    references.Add((partner, sex, judge.Judge(input).Embedding));
+                    references.Add((partner, sex, judge.Embed(input)));
                 }
             }
 
