@@ -162,7 +162,7 @@ internal sealed class PrepackedConvolutions : IDisposable
             {
                 kernels[i] = layers[i] switch
                 {
-                    Conv2d convolution => DownOrModule(convolution, size, convolutionMax),
+                    Conv2d { stride: [2, 2] } convolution => DownOrModule(convolution, size, convolutionMax),
                     ConvTranspose2d transposed => UpOrModule(transposed, size / 2, transposedMax),
                     nn.Module<Tensor, Tensor> module => module.call,
                     _ => throw new InvalidOperationException($"Unexpected layer {layers[i].GetName()}."),

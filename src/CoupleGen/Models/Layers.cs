@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,6 +10,8 @@ namespace CoupleGen.Models;
 /// <summary>Layer factories and the weight initialization shared by the generator and discriminator (pix2pix's networks.py).</summary>
 internal static class Layers
 {
+    private static readonly double[] Doubling = { 2.0, 2.0 };
+
     /// <summary>Convolutions followed by batch norm carry no bias (the norm's shift replaces it); with instance norm they do.</summary>
     public static bool ConvolutionHasBias(NormalizationKind normalization) => normalization == NormalizationKind.Instance;
 
@@ -22,8 +25,17 @@ internal static class Layers
     public static Conv2d Down(long inChannels, long outChannels, bool bias) =>
         nn.Conv2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias);
 
-    public static ConvTranspose2d Up(long inChannels, long outChannels, bool bias) =>
-        nn.ConvTranspose2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias);
+    /// <summary>The layers that double the image size: one transposed convolution, or an upsampling and a 3x3 convolution.</summary>
+    public static IEnumerable<nn.Module<Tensor, Tensor>> Up(long inChannels, long outChannels, bool bias, UnetUpsampling upsampling) => upsampling switch
+    {
+        UnetUpsampling.TransposedConvolution => new nn.Module<Tensor, Tensor>[] { nn.ConvTranspose2d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1, bias: bias) },
+        UnetUpsampling.ResizeConvolution => new nn.Module<Tensor, Tensor>[]
+        {
+            nn.Upsample(scale_factor: Doubling, mode: UpsampleMode.Nearest),
+            nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 1, padding: 1, bias: bias),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(upsampling), upsampling, "Unknown upsampling."),
+    };
 
     /// <summary>
     /// Replaces how each layer of <paramref name="model"/> is computed: one function per layer (e.g. a

@@ -6,7 +6,8 @@ namespace CoupleGen.Models;
 
 /// <summary>
 /// The pix2pix U-Net generator (<c>UnetGenerator</c> of pytorch-CycleGAN-and-pix2pix): stride-2 4x4
-/// convolutions down to a 1x1 bottleneck, transposed convolutions back up, skip connections by
+/// convolutions down to a 1x1 bottleneck, transposed convolutions back up (or resize convolutions:
+/// <see cref="UnetGeneratorOptions.Upsampling"/>), skip connections by
 /// concatenation and a Tanh output in [-1, 1]. State-dict keys and shapes equal PyTorch's
 /// (<c>model.model.0.weight</c> ...), so weights can be exchanged with it. <c>unet_256</c> with batch
 /// norm has 54,413,955 parameters.
@@ -26,16 +27,17 @@ public sealed class UnetGenerator : nn.Module<Tensor, Tensor>
 
         long ngf = Options.Filters;
         var norm = Options.Normalization;
-        var block = new UnetSkipBlock(ngf * 8, ngf * 8, ngf * 8, inner: null, outermost: false, norm, useDropout: false);
+        var up = Options.Upsampling;
+        var block = new UnetSkipBlock(ngf * 8, ngf * 8, ngf * 8, inner: null, outermost: false, norm, useDropout: false, up);
         for (int i = 0; i < Options.Downsamplings - 5; i++)
         {
-            block = new UnetSkipBlock(ngf * 8, ngf * 8, ngf * 8, block, outermost: false, norm, Options.UseDropout);
+            block = new UnetSkipBlock(ngf * 8, ngf * 8, ngf * 8, block, outermost: false, norm, Options.UseDropout, up);
         }
 
-        block = new UnetSkipBlock(ngf * 4, ngf * 8, ngf * 4, block, outermost: false, norm, useDropout: false);
-        block = new UnetSkipBlock(ngf * 2, ngf * 4, ngf * 2, block, outermost: false, norm, useDropout: false);
-        block = new UnetSkipBlock(ngf, ngf * 2, ngf, block, outermost: false, norm, useDropout: false);
-        model = new UnetSkipBlock(Options.OutputChannels, ngf, Options.InputChannels, block, outermost: true, norm, useDropout: false);
+        block = new UnetSkipBlock(ngf * 4, ngf * 8, ngf * 4, block, outermost: false, norm, useDropout: false, up);
+        block = new UnetSkipBlock(ngf * 2, ngf * 4, ngf * 2, block, outermost: false, norm, useDropout: false, up);
+        block = new UnetSkipBlock(ngf, ngf * 2, ngf, block, outermost: false, norm, useDropout: false, up);
+        model = new UnetSkipBlock(Options.OutputChannels, ngf, Options.InputChannels, block, outermost: true, norm, useDropout: false, up);
         RegisterComponents();
         Layers.InitializeWeights(this);
     }

@@ -26,6 +26,9 @@ public sealed record UnetGeneratorOptions
     /// <summary>Gets a value indicating whether the middle decoder blocks apply dropout 0.5 in training mode. Default: <see langword="true"/>.</summary>
     public bool UseDropout { get; init; } = true;
 
+    /// <summary>Gets how the decoder doubles the image size. Default: <see cref="UnetUpsampling.TransposedConvolution"/> (pix2pix).</summary>
+    public UnetUpsampling Upsampling { get; init; } = UnetUpsampling.TransposedConvolution;
+
     /// <summary>Gets the smallest image side the generator accepts: 2 to the power of <see cref="Downsamplings"/>.</summary>
     public int MinimumImageSize => 1 << Downsamplings;
 
@@ -56,6 +59,11 @@ public sealed record UnetGeneratorOptions
         if (!Enum.IsDefined(Normalization))
         {
             throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "Unknown normalization.");
+        }
+
+        if (!Enum.IsDefined(Upsampling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Upsampling), Upsampling, "Unknown upsampling.");
         }
     }
 }

@@ -18,7 +18,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
     private readonly bool outermost;
     private Func<Tensor, Tensor>[]? kernels;
 
-    public UnetSkipBlock(long outerChannels, long innerChannels, long inputChannels, UnetSkipBlock? inner, bool outermost, NormalizationKind normalization, bool useDropout)
+    public UnetSkipBlock(long outerChannels, long innerChannels, long inputChannels, UnetSkipBlock? inner, bool outermost, NormalizationKind normalization, bool useDropout, UnetUpsampling upsampling)
         : base(nameof(UnetSkipBlock))
     {
         this.outermost = outermost;
@@ -33,7 +33,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
             layers.Add(Layers.Down(inputChannels, innerChannels, bias));
             layers.Add(inner!);
             layers.Add(nn.ReLU(inplace: true));
-            layers.Add(Layers.Up(innerChannels * 2, outerChannels, bias: true));
+            layers.AddRange(Layers.Up(innerChannels * 2, outerChannels, bias: true, upsampling));
             layers.Add(nn.Tanh());
         }
         else if (inner is null)
@@ -41,7 +41,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
             layers.Add(new LeakyRelu(0.2, inplace: true));
             layers.Add(Layers.Down(inputChannels, innerChannels, bias));
             layers.Add(nn.ReLU(inplace: true));
-            layers.Add(Layers.Up(innerChannels, outerChannels, bias));
+            layers.AddRange(Layers.Up(innerChannels, outerChannels, bias, upsampling));
             layers.Add(Layers.Norm(normalization, outerChannels));
         }
         else
@@ -51,7 +51,7 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
             layers.Add(Layers.Norm(normalization, innerChannels));
             layers.Add(inner);
             layers.Add(nn.ReLU(inplace: true));
-            layers.Add(Layers.Up(innerChannels * 2, outerChannels, bias));
+            layers.AddRange(Layers.Up(innerChannels * 2, outerChannels, bias, upsampling));
             layers.Add(Layers.Norm(normalization, outerChannels));
             if (useDropout)
             {

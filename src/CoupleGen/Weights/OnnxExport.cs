@@ -12,7 +12,7 @@ namespace CoupleGen.Weights;
 /// <summary>
 /// Exports a pix2pix <see cref="UnetGenerator"/> as an ONNX model (opset 13) in evaluation mode:
 /// Conv, LeakyRelu, BatchNormalization (running statistics) or InstanceNormalization, Relu,
-/// ConvTranspose, Concat and Tanh, with the batch, height and width left dynamic. The model runs on
+/// ConvTranspose (or Resize and Conv), Concat and Tanh, with the batch, height and width left dynamic. The model runs on
 /// ONNX Runtime or any ONNX server without libtorch; input <c>input</c> and output <c>output</c> are
 /// [N, 3, H, W] in [-1, 1].
 /// </summary>
@@ -20,6 +20,7 @@ public static class OnnxExport
 {
     private const long OpsetVersion = 13;
     private const long IrVersion = 7;
+    private static readonly float[] ResizeScales = { 1f, 1f, 2f, 2f };
 
     /// <summary>Writes <paramref name="generator"/> to <paramref name="path"/> atomically.</summary>
     /// <param name="generator">The generator (on any device; weights are copied to the CPU).</param>
@@ -70,7 +71,16 @@ public static class OnnxExport
                     case Dropout:
                         break;
                     case Conv2d conv:
-                        x = Node("Conv", Inputs(x, Weight(name + ".weight", conv.weight!), conv.bias is null ? null : Weight(name + ".bias", conv.bias)), Fresh(), ("kernel_shape", new long[] { 4, 4 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }));
+                        long k = conv.kernel_size[0], stride = conv.stride[0], pad = conv.padding![0];
+                        x = Node("Conv", Inputs(x, Weight(name + ".weight", conv.weight!), conv.bias is null ? null : Weight(name + ".bias", conv.bias)), Fresh(), ("kernel_shape", new[] { k, k }), ("strides", new[] { stride, stride }), ("pads", new[] { pad, pad, pad, pad }));
+                        break;
+                    case Upsample:
+                        using (var scales = torch.tensor(ResizeScales))
+                        {
+                            // Opset 13's Resize: nearest with floor of the asymmetric source coordinate is libtorch's nearest.
+                            x = Node("Resize", new[] { x, string.Empty, Weight(Fresh(), scales) }, Fresh(), ("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor"));
+                        }
+
                         break;
                     case ConvTranspose2d deconv:
                         x = Node("ConvTranspose", Inputs(x, Weight(name + ".weight", deconv.weight!), deconv.bias is null ? null : Weight(name + ".bias", deconv.bias)), Fresh(), ("kernel_shape", new long[] { 4, 4 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }));
@@ -124,6 +134,10 @@ public static class OnnxExport
                     case long i:
                         attribute.Varint(3, (ulong)i);
                         attribute.Varint(20, 2);
+                        break;
+                    case string text:
+                        attribute.String(4, text);
+                        attribute.Varint(20, 3);
                         break;
                     case long[] ints:
                         foreach (long v in ints)

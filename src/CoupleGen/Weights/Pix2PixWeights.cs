@@ -28,8 +28,15 @@ public static partial class Pix2PixWeights
         }
 
         int levels = weights.Keys.Count(k => DownConvolution().IsMatch(k));
-        string outermostUp = "model.model.3.weight";
-        if (levels < 5 || !weights.TryGetValue(outermostUp, out var up) || up.dim() != 4)
+        // The outermost level's up layer: a transposed convolution [in, out, 4, 4] after the ReLU, or, after an
+        // upsampling, a 3x3 convolution [out, in, 3, 3].
+        bool transposed = weights.TryGetValue("model.model.3.weight", out var up);
+        if (!transposed && !weights.TryGetValue("model.model.4.weight", out up))
+        {
+            up = null;
+        }
+
+        if (levels < 5 || up is null || up.dim() != 4)
         {
             throw new InvalidWeightsException(weights.Source, $"it has {levels} U-Net levels; a pix2pix U-Net has at least 5.");
         }
@@ -39,7 +46,8 @@ public static partial class Pix2PixWeights
             Downsamplings = levels,
             Filters = (int)first.shape[0],
             InputChannels = (int)first.shape[1],
-            OutputChannels = (int)up.shape[1],
+            OutputChannels = (int)up.shape[transposed ? 1 : 0],
+            Upsampling = transposed ? UnetUpsampling.TransposedConvolution : UnetUpsampling.ResizeConvolution,
             Normalization = weights.Keys.Any(k => k.EndsWith(".running_mean", StringComparison.Ordinal)) ? NormalizationKind.Batch : NormalizationKind.Instance,
         };
     }

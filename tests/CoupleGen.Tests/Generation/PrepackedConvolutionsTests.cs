@@ -114,6 +114,25 @@ public class PrepackedConvolutionsTests
     }
 
     [Fact]
+    public void AResizeConvolutionDecoderPacksOnlyItsDownConvolutions()
+    {
+        torch.manual_seed(5);
+        using var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 16, Upsampling = UnetUpsampling.ResizeConvolution });
+        generator.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor input = torch.rand(1, 3, 64, 64).mul_(2).sub_(1);
+        Tensor expected = generator.call(input);
+        using var packed = PrepackedConvolutions.Apply(generator, 64);
+        Assert.NotNull(packed);
+
+        // The six stride-2 convolutions; the decoder's 3x3 convolutions keep their modules and are not even tried.
+        Assert.Equal(6, packed!.PackedLayers);
+        Assert.Empty(packed.Rejections);
+        Assert.True(generator.call(input).sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
+    }
+
+    [Fact]
     public void CoupleGeneratorUnetPrepackedEqualsItsModules()
     {
         torch.manual_seed(4);

@@ -40,6 +40,56 @@ public class UnetGeneratorTests
         Assert.Equal(expected, actual);
     }
 
+    [Fact]
+    public void AResizeConvolutionDecoderUpsamplesThenConvolvesAndKeepsTheShape()
+    {
+        var options = new UnetGeneratorOptions { Downsamplings = 5, Filters = 8, InputChannels = 4, Upsampling = UnetUpsampling.ResizeConvolution };
+        using var generator = new UnetGenerator(options);
+        Assert.Empty(generator.modules().OfType<TorchSharp.Modules.ConvTranspose2d>());
+        Assert.Equal(5, generator.modules().OfType<TorchSharp.Modules.Upsample>().Count());
+
+        // The outermost level: down, inner, ReLU, upsampling, a 3x3 convolution to the output channels, Tanh.
+        var keys = generator.state_dict().ToDictionary(kv => kv.Key, kv => string.Join(",", kv.Value.shape));
+        Assert.Equal("3,16,3,3", keys["model.model.4.weight"]);
+        Assert.False(keys.ContainsKey("model.model.3.weight"));
+
+        generator.eval();
+        using var noGrad = torch.no_grad();
+        using var input = torch.rand(2, 4, 32, 32) * 2 - 1;
+        using var output = generator.call(input);
+        Assert.Equal(new long[] { 2, 3, 32, 32 }, output.shape);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UnetGeneratorOptions { Upsampling = (UnetUpsampling)9 }.Validate());
+    }
+
+    [Fact]
+    public void ATransposedConvolutionDrawsACheckerboardOnAFlatImageThatAResizeConvolutionCannot()
+    {
+        // A flat input through one up layer with random weights: each of the transposed convolution's four output
+        // phases uses its own kernel taps, so a flat image comes out with a 2-pixel pattern unless training
+        // balances them; upsampling first gives every output pixel the same taps, so the interior stays flat.
+        using var noGrad = torch.no_grad();
+        using var flat = torch.ones(1, 4, 8, 8);
+        double InteriorRange(UnetUpsampling upsampling)
+        {
+            torch.manual_seed(2);
+            var layers = CoupleGen.Models.Layers.Up(4, 2, bias: false, upsampling).ToList();
+            try
+            {
+                using var scope = NewDisposeScope();
+                Tensor y = layers.Aggregate(flat, (x, layer) => layer.call(x));
+                Tensor inner = y.narrow(2, 2, 12).narrow(3, 2, 12);
+                return inner.amax(new long[] { 2, 3 }).sub(inner.amin(new long[] { 2, 3 })).max().item<float>();
+            }
+            finally
+            {
+                layers.ForEach(layer => layer.Dispose());
+            }
+        }
+
+        Assert.True(InteriorRange(UnetUpsampling.TransposedConvolution) > 0.01);
+        Assert.True(InteriorRange(UnetUpsampling.ResizeConvolution) < 1e-5);
+    }
+
     [Theory]
     [InlineData(5, 32)]
     [InlineData(8, 256)]

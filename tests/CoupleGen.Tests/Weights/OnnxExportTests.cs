@@ -43,4 +43,32 @@ public class OnnxExportTests
         using var initializers = WeightFile.Load(path);
         Assert.True(initializers["model.model.0.weight"].eq(weights["model.model.0.weight"]).all().item<bool>());
     }
+
+    [Fact]
+    public void AResizeConvolutionGeneratorExportsAndItsShapeIsReadBack()
+    {
+        string path = Path.Combine(TestData.NewFolder(), "resize.onnx");
+        var options = new UnetGeneratorOptions { Downsamplings = 5, Filters = 8, InputChannels = 4, Normalization = NormalizationKind.Instance, Upsampling = UnetUpsampling.ResizeConvolution };
+        torch.manual_seed(6);
+        using var generator = new UnetGenerator(options);
+        generator.eval();
+        OnnxExport.ExportGenerator(generator, path);
+
+        using var input = torch.rand(1, 4, 32, 64) * 2 - 1;
+        float[] expected;
+        using (torch.no_grad())
+        using (var output = generator.call(input))
+        {
+            expected = output.data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(path);
+        var onnxInput = new DenseTensor<float>(input.data<float>().ToArray(), new[] { 1, 4, 32, 64 });
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", onnxInput) });
+        double difference = expected.Zip(results[0].AsEnumerable<float>(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(difference < 1e-4, $"max difference {difference}");
+
+        using var weights = WeightFile.Load(path);
+        Assert.Equal(options, Pix2PixWeights.InferGeneratorOptions(weights));
+    }
 }
