@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using CoupleGen.Data;
 using CoupleGen.Evaluation;
@@ -38,6 +39,11 @@ internal static class TrainCommand
         "auto" => TrainingPrecision.Auto,
         _ => throw new UsageException($"--precision is fp32, mixed or auto, not '{text}'."),
     };
+
+    public static DiffAugmentPolicy ParseDiffAugment(string text) =>
+        text.Equals("none", StringComparison.OrdinalIgnoreCase) ? DiffAugmentPolicy.None
+        : Enum.TryParse(text, ignoreCase: true, out DiffAugmentPolicy policy) && (policy & ~DiffAugmentPolicy.All) == 0 && !text.Any(char.IsDigit) ? policy
+        : throw new UsageException($"--diff-augment is none, all, or a comma-separated list of color, translation and cutout, not '{text}'.");
 
     private static PerceptualLoss LoadFeatureLoss(string path)
     {
@@ -85,6 +91,7 @@ internal static class TrainCommand
         }
 
         PairDirection direction = ParseDirection(arguments.Text("direction"));
+        string? diffAugment = arguments.Text("diff-augment");
         TrainingPrecision precision = ParsePrecision(arguments.Text("precision") ?? (partner ? "auto" : "fp32"));
         arguments.RejectUnknown();
 
@@ -148,6 +155,7 @@ internal static class TrainCommand
             CheckpointPath = checkpoint,
             CheckpointInterval = checkpointEvery,
             Precision = precision,
+            DiffAugment = diffAugment is null ? options.DiffAugment : ParseDiffAugment(diffAugment),
         };
         if (recipe == "couplegenerator" && perceptual is not null)
         {

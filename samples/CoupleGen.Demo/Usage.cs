@@ -17,7 +17,7 @@ internal static class Usage
                         [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
                         [--vgg vgg16.npy] [--filters 64] [--l1-weight W]
-                        [--sex-weight 1] [--identity-weight 1]
+                        [--sex-weight 1] [--identity-weight 1] [--diff-augment none|all|color,translation,cutout]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
@@ -27,7 +27,8 @@ internal static class Usage
             --recipe partner (default: 128x128, 15 + 10 epochs, precision auto) is CoupleGen's own: the
             partner's sex as an input, face networks judging sex and identity (docs/recipes.md);
             pix2pix (256x256, 100 + 100 epochs) is the paper's recipe. --l1-weight overrides the
-            recipe's L1 weight; --sex-weight and --identity-weight the partner recipe's face terms.
+            recipe's L1 weight; --sex-weight and --identity-weight the partner recipe's face terms;
+            --diff-augment the discriminator's differentiable augmentations (DiffAugment).
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
             its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as

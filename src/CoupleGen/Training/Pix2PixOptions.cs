@@ -61,6 +61,9 @@ public sealed record Pix2PixOptions
         Precision = TrainingPrecision.Auto,
     };
 
+    /// <summary>Gets the differentiable augmentations of the discriminator's inputs (real and generated pairs alike). Default: <see cref="DiffAugmentPolicy.None"/>.</summary>
+    public DiffAugmentPolicy DiffAugment { get; init; }
+
     /// <summary>Gets the weight of the <see cref="TrainingRecipe.Partner"/> recipe's sex cross-entropy on the output (0 for none). Default: 0.</summary>
     public double SexLossWeight { get; init; }
 
@@ -179,6 +182,7 @@ public sealed record Pix2PixOptions
         Check(BatchSize is >= 1 and <= 4096, nameof(BatchSize), BatchSize, "between 1 and 4096");
         Check(double.IsFinite(L1Weight) && L1Weight >= 0, nameof(L1Weight), L1Weight, "finite and non-negative");
         Check(Enum.IsDefined(Recipe), nameof(Recipe), Recipe, "a defined recipe");
+        Check((DiffAugment & ~DiffAugmentPolicy.All) == 0, nameof(DiffAugment), DiffAugment, "a combination of Color, Translation and Cutout");
         Check(Enum.IsDefined(UnreadablePairs), nameof(UnreadablePairs), UnreadablePairs, "a defined policy");
         Check(double.IsFinite(GanWeight) && GanWeight >= 0, nameof(GanWeight), GanWeight, "finite and non-negative");
         Check(double.IsFinite(TotalVariationWeight) && TotalVariationWeight >= 0, nameof(TotalVariationWeight), TotalVariationWeight, "finite and non-negative");

@@ -208,8 +208,8 @@ public sealed class Pix2PixTrainer : IDisposable
         SetRequiresGrad(Discriminator, true);
         discriminatorOptimizer.ZeroGrad();
         Tensor fakeAB = torch.cat(new[] { networkA, networkFakeB }, 1);
-        Tensor predictFake = Discriminator.call(fakeAB.detach()).to(ScalarType.Float32);
-        Tensor predictReal = Discriminator.call(torch.cat(new[] { networkA, networkB }, 1)).to(ScalarType.Float32);
+        Tensor predictFake = Judge(fakeAB.detach());
+        Tensor predictReal = Judge(torch.cat(new[] { networkA, networkB }, 1));
         Tensor lossD = objective.DiscriminatorLoss(predictFake, predictReal);
         lossD.backward();
         discriminatorOptimizer.Step();
@@ -217,7 +217,7 @@ public sealed class Pix2PixTrainer : IDisposable
 
         SetRequiresGrad(Discriminator, false);
         generatorOptimizer.ZeroGrad();
-        Tensor predictFakeForG = Discriminator.call(fakeAB).to(ScalarType.Float32);
+        Tensor predictFakeForG = Judge(fakeAB);
         Tensor lossGGan = objective.GeneratorAdversarialLoss(predictFakeForG);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
         Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)).Plus(lossGL1.mul(Scalars.Of(Options.L1Weight)));
@@ -243,6 +243,9 @@ public sealed class Pix2PixTrainer : IDisposable
 
         return new TrainingStepLosses(lossD.item<float>(), lossGGan.item<float>(), lossGL1.item<float>(), lossGPerceptual?.item<float>() ?? 0);
     }
+
+    /// <summary>The discriminator's FP32 verdict on a batch of pairs, seen through <see cref="Pix2PixOptions.DiffAugment"/>.</summary>
+    private Tensor Judge(Tensor pairs) => Discriminator.call(DiffAugment.Apply(pairs, Options.DiffAugment)).to(ScalarType.Float32);
 
     /// <summary>
     /// Trains on <paramref name="dataset"/> until all epochs (or <see cref="Pix2PixOptions.MaxSteps"/>)
