@@ -21,6 +21,7 @@ try
         "generate" => GenerateCommand.Run(arguments),
         "evaluate" => EvaluateCommand.Run(arguments),
         "portrait" => PortraitCommand.Run(arguments),
+        "export" => ExportCommand.Run(arguments),
         "split-couples" => SplitCouplesCommand.Run(arguments),
         "measure-framing" => MeasureFramingCommand.Run(arguments),
         "help" or "--help" or "-h" => Usage.Print(Console.Out),

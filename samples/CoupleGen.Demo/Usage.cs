@@ -54,6 +54,12 @@ internal static class Usage
             --partner-sex all (partner-recipe models) writes a partner of each sex and
             DIR/<name>.sheet.png (framed | auto | female | male).
 
+        couplegen export --checkpoint FILE --output FILE [--format couplegen|onnx|pth] [--precision fp32|bf16]
+            Writes the checkpoint's generator alone, the file an app ships: a CoupleGen model file
+            (default; generate, portrait and PartnerGenerator.FromCheckpoint load it like the
+            checkpoint; bf16 halves it again), ONNX or PyTorch (pix2pix and partner recipes). The
+            format follows the extension (.onnx, .pth) unless --format says otherwise.
+
         couplegen split-couples --input DIR --out DIR
             Turns couple photos into the training layout: each photo's two faces, framed, side by
             side in OUT/<couple>/N.jpg (1024x512). Photos in DIR are couples of their own; photos in

@@ -114,7 +114,8 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
     }
 
     /// <summary>
-    /// Creates a generator from a checkpoint written by <see cref="Pix2PixTrainer"/>, or from a
+    /// Creates a generator from a checkpoint written by <see cref="Pix2PixTrainer"/>, a generator-only model file
+    /// written from one by <c>GeneratorExport</c> (FP32 or bfloat16 weights), or a
     /// pytorch-CycleGAN-and-pix2pix generator file (<c>latest_net_G.pth</c>, zip or legacy, or the same
     /// tensors as safetensors), whose architecture is inferred; its image size is 2^downsamplings.
     /// </summary>

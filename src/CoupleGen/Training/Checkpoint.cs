@@ -24,6 +24,12 @@ internal static class Checkpoint
     public const int FormatVersion = 2;
     public const int OldestReadableVersion = 1;
     public const string ManifestEntry = "checkpoint.json";
+
+    /// <summary>The manifest's kind of a training checkpoint (every recipe: the name predates the others).</summary>
+    public const string TrainingKind = "pix2pix";
+
+    /// <summary>The manifest's kind of a generator-only model file (<c>GeneratorExport</c>): it generates but cannot resume.</summary>
+    public const string GeneratorKind = "generator";
     public const string GeneratorEntry = "generator.safetensors";
     public const string DiscriminatorEntry = "discriminator.safetensors";
     public const string GeneratorOptimizerEntry = "generator-optimizer.bin";

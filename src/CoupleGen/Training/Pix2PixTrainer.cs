@@ -150,6 +150,11 @@ public sealed class Pix2PixTrainer : IDisposable
         var (zip, manifest) = Checkpoint.Open(path);
         using (zip)
         {
+            if (manifest.Kind == Checkpoint.GeneratorKind)
+            {
+                throw new CheckpointException(path, "it is a generator-only model file (an export): it generates, but training resumes only from the checkpoint it came from.");
+            }
+
             Pix2PixOptions options = manifest.Options with { Device = device };
             if (configure is not null)
             {
@@ -341,7 +346,7 @@ public sealed class Pix2PixTrainer : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, "pix2pix", Step, Seed, Options, DateTimeOffset.UtcNow, typeof(Pix2PixTrainer).Assembly.GetName().Version?.ToString() ?? "0");
+        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Checkpoint.TrainingKind, Step, Seed, Options, DateTimeOffset.UtcNow, typeof(Pix2PixTrainer).Assembly.GetName().Version?.ToString() ?? "0");
         Checkpoint.WriteAtomically(path, zip =>
         {
             Checkpoint.WriteManifest(zip, manifest);
