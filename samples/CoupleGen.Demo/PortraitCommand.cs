@@ -71,6 +71,13 @@ internal static class PortraitCommand
                 ImageFiles.Save(result.Partner, partnerPath);
                 Console.WriteLine(Describe(input, result.Face!, clock));
                 Console.WriteLine($"partner ({sex}) -> {partnerPath}");
+                string couplePath = partnerPath.Replace(".partner.png", ".couple.png", StringComparison.Ordinal);
+                using (Image<Rgb24> couple = result.ToCouplePortrait())
+                {
+                    ImageFiles.Save(couple, couplePath);
+                }
+
+                Console.WriteLine($"couple portrait -> {couplePath}");
             }
 
             ImageFiles.Save(results[0].FramedInput, framedPath);

@@ -92,6 +92,17 @@ internal static class TrainCommand
 
         PairDirection direction = ParseDirection(arguments.Text("direction"));
         string? diffAugment = arguments.Text("diff-augment");
+        string? upsampling = arguments.Text("upsampling")?.ToLowerInvariant();
+        if (upsampling is not (null or "resize" or "transposed"))
+        {
+            throw new UsageException($"--upsampling is resize or transposed, not '{upsampling}'.");
+        }
+
+        if (upsampling is not null && recipe == "couplegenerator")
+        {
+            throw new UsageException("--upsampling is for the U-Nets of the partner and pix2pix recipes; the couplegenerator recipe keeps the original's.");
+        }
+
         TrainingPrecision precision = ParsePrecision(arguments.Text("precision") ?? (partner ? "auto" : "fp32"));
         arguments.RejectUnknown();
 
@@ -156,6 +167,7 @@ internal static class TrainCommand
             CheckpointInterval = checkpointEvery,
             Precision = precision,
             DiffAugment = diffAugment is null ? options.DiffAugment : ParseDiffAugment(diffAugment),
+            Generator = upsampling is null ? options.Generator : options.Generator with { Upsampling = upsampling == "resize" ? UnetUpsampling.ResizeConvolution : UnetUpsampling.TransposedConvolution },
         };
         if (recipe == "couplegenerator" && perceptual is not null)
         {

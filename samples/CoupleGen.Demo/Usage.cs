@@ -18,6 +18,7 @@ internal static class Usage
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
                         [--vgg vgg16.npy] [--filters 64] [--l1-weight W]
                         [--sex-weight 1] [--identity-weight 1] [--diff-augment none|all|color,translation,cutout]
+                        [--upsampling resize|transposed]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
@@ -28,7 +29,8 @@ internal static class Usage
             partner's sex as an input, face networks judging sex and identity (docs/recipes.md);
             pix2pix (256x256, 100 + 100 epochs) is the paper's recipe. --l1-weight overrides the
             recipe's L1 weight; --sex-weight and --identity-weight the partner recipe's face terms;
-            --diff-augment the discriminator's differentiable augmentations (DiffAugment).
+            --diff-augment the discriminator's differentiable augmentations (DiffAugment);
+            --upsampling the U-Net decoder's (resize: nearest x2 then 3x3, no checkerboard).
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
             its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as
@@ -47,7 +49,8 @@ internal static class Usage
         couplegen portrait --input PHOTO [--checkpoint FILE] [--out DIR] [--face largest|N]
                            [--partner-sex auto|female|male|all] [--background keep|replace]
             Any photo with a face: finds the face, frames it like the training crops and writes
-            DIR/<name>.framed.png and, with --checkpoint, the partner DIR/<name>.partner.png.
+            DIR/<name>.framed.png and, with --checkpoint, the partner DIR/<name>.partner.png and the
+            couple side by side as in the training pairs, DIR/<name>.couple.png (1024x512).
             --face N takes the N-th face from the left (from 0). Default DIR: out/portrait.
             --background replace (default) paints everything behind the person the training red
             (MediaPipe selfie segmentation); keep leaves the photo's own background.

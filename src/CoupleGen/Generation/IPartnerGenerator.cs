@@ -13,6 +13,20 @@ public interface IPartnerGenerator : IDisposable
     /// <summary>Gets the side of the square images the model works on; outputs have this size.</summary>
     int ImageSize { get; }
 
+    /// <summary>Gets a value indicating whether the model takes the partner's sex (models of the partner recipe).</summary>
+    bool HasSexControl { get; }
+
+    /// <summary>Finds and frames the face of an encoded photo like the training pairs and generates its partner.</summary>
+    /// <param name="input">The encoded photo.</param>
+    /// <returns>The framed input, the partner and the face; the caller disposes it.</returns>
+    PortraitResult GeneratePortrait(Stream input);
+
+    /// <summary>As <see cref="GeneratePortrait(Stream)"/>, asking for the partner's sex whatever the generator's options say.</summary>
+    /// <param name="input">The encoded photo.</param>
+    /// <param name="partnerSex">The partner's sex; explicit sexes need <see cref="HasSexControl"/>.</param>
+    /// <returns>The framed input, the partner and the face; the caller disposes it.</returns>
+    PortraitResult GeneratePortrait(Stream input, PartnerSex partnerSex);
+
     /// <summary>Generates the partner for one image of any pixel type and size.</summary>
     /// <param name="image">The person's face; it is not modified.</param>
     /// <returns>A new <see cref="ImageSize"/> x <see cref="ImageSize"/> image the caller owns.</returns>

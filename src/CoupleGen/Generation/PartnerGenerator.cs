@@ -89,6 +89,12 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
     /// <inheritdoc/>
     public int ImageSize { get; }
 
+    /// <summary>
+    /// Gets which half of its training pairs the model took as input (from the checkpoint's options; pix2pix files and
+    /// modules: <see cref="PairDirection.AToB"/>, the left), so a couple portrait puts the input where it sat in training.
+    /// </summary>
+    public PairDirection Direction { get; private init; } = PairDirection.AToB;
+
     /// <summary>Gets how many convolutions run on prepacked oneDNN weights (on the CPU; 0 on other devices or if the load-time check failed).</summary>
     internal int PrepackedLayers => prepacked?.PackedLayers ?? 0;
 
@@ -110,7 +116,7 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
         options.Validate();
         var copy = Pix2PixTrainer.CreateGenerator(trainer.Options);
         CopyWeights(trainer.Generator, copy);
-        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer");
+        return new PartnerGenerator(copy, trainer.Options.ImageSize, options, logger, "a trainer") { Direction = trainer.Options.Direction };
     }
 
     /// <summary>
@@ -160,7 +166,7 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
                 throw;
             }
 
-            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath);
+            return new PartnerGenerator(generator, manifest.Options.ImageSize, options, logger, checkpointPath) { Direction = manifest.Options.Direction };
         }
     }
 
@@ -435,14 +441,16 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
         return Forward(new[] { input })[0];
     }
 
-    private PortraitResult GeneratePortrait(Image photo, string name)
+    private PortraitResult GeneratePortrait(Image photo, string name) => GeneratePortrait(photo, name, options.PartnerSex);
+
+    private PortraitResult GeneratePortrait(Image photo, string name, PartnerSex partnerSex)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         Image<Rgb24> input = FrameOrFit(photo, name, options.FaceFraming != FaceFramingMode.Never, out DetectedFace? face, out Matrix3x2? transform);
         try
         {
-            Image<Rgb24> partner = Forward(new[] { input })[0];
-            return new PortraitResult(input, partner, face, transform);
+            Image<Rgb24> partner = Forward(new[] { input }, partnerSex)[0];
+            return new PortraitResult(input, partner, face, transform, inputOnRight: Direction == PairDirection.BToA);
         }
         catch
         {
@@ -513,11 +521,13 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
         }
     }
 
-    private Image<Rgb24>[] Forward(IReadOnlyList<Image<Rgb24>> fitted)
+    private Image<Rgb24>[] Forward(IReadOnlyList<Image<Rgb24>> fitted) => Forward(fitted, options.PartnerSex);
+
+    private Image<Rgb24>[] Forward(IReadOnlyList<Image<Rgb24>> fitted, PartnerSex partnerSex)
     {
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        return ImageTensor.ToImages(Infer(ImageTensor.ToBatch(fitted, device)));
+        return ImageTensor.ToImages(Infer(ImageTensor.ToBatch(fitted, device), partnerSex));
     }
 
     /// <summary>
@@ -525,9 +535,11 @@ public sealed partial class PartnerGenerator : IPartnerGenerator
     /// device to the FP32 partners (with the partner-sex plane for sex-controlled models). The caller provides
     /// no_grad and the dispose scope (benchmarks measure the file path against this).
     /// </summary>
-    internal Tensor Infer(Tensor batch)
+    internal Tensor Infer(Tensor batch) => Infer(batch, options.PartnerSex);
+
+    private Tensor Infer(Tensor batch, PartnerSex partnerSex)
     {
-        Tensor input = HasSexControl ? PartnerSexPlane.Append(batch, PartnerIsMale(batch)) : batch;
+        Tensor input = HasSexControl ? PartnerSexPlane.Append(batch, PartnerIsMale(batch, partnerSex)) : batch;
         return Precision == InferencePrecision.Bf16
             ? generator.call(BFloat16Inference.ToInput(input)).to(ScalarType.Float32)
             : generator.call(input);

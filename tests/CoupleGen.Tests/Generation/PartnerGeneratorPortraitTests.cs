@@ -7,6 +7,7 @@ using CoupleGen.Tests.Faces;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 using TorchSharp;
 using Xunit;
 
@@ -32,6 +33,32 @@ public sealed class PartnerGeneratorPortraitTests : TinyGeneratorTests
         // The partner is what Generate makes of the framed input.
         using var partner = generator.Generate(result.FramedInput);
         Assert.Equal(Pixels(partner), Pixels(result.Partner));
+    }
+
+    [Theory]
+    [InlineData(PairDirection.AToB)]
+    [InlineData(PairDirection.BToA)]
+    public void ACouplePortraitPutsTheInputWhereTheModelsInputHalfWas(PairDirection direction)
+    {
+        string checkpoint = Path.Combine(Folder, $"{direction}.ckpt");
+        using (var trainer = new Pix2PixTrainer(TestData.TinyOptions() with { Direction = direction }))
+        {
+            trainer.SaveCheckpoint(checkpoint);
+        }
+
+        using var generator = PartnerGenerator.FromCheckpoint(checkpoint, new PartnerGeneratorOptions { Device = torch.CPU });
+        using var result = generator.GeneratePortrait(FaceImages.Load(FaceImages.Astronaut));
+        using Image<Rgb24> couple = result.ToCouplePortrait(faceSize: 48);
+        Assert.Equal(new Size(96, 48), couple.Size());
+
+        using var input = result.FramedInput.Clone(x => x.Resize(48, 48, KnownResamplers.Bicubic));
+        using var partner = result.Partner.Clone(x => x.Resize(48, 48, KnownResamplers.Bicubic));
+        using var left = couple.Clone(x => x.Crop(new Rectangle(0, 0, 48, 48)));
+        using var right = couple.Clone(x => x.Crop(new Rectangle(48, 0, 48, 48)));
+        bool inputOnRight = direction == PairDirection.BToA;
+        Assert.Equal(Pixels(inputOnRight ? partner : input), Pixels(left));
+        Assert.Equal(Pixels(inputOnRight ? input : partner), Pixels(right));
+        Assert.Throws<ArgumentOutOfRangeException>(() => result.ToCouplePortrait(faceSize: 8));
     }
 
     [Fact]

@@ -24,6 +24,8 @@ public class PortraitCliTests
         using var partner = Image.Load<Rgb24>(Path.Combine(folder, "grace_hopper_512x512.partner.png"));
         Assert.Equal(32, framed.Width);
         Assert.Equal(32, partner.Width);
+        using var couple = Image.Load<Rgb24>(Path.Combine(folder, "grace_hopper_512x512.couple.png"));
+        Assert.Equal(new Size(1024, 512), couple.Size());
     }
 
     [Fact]

@@ -69,6 +69,39 @@ public class PartnerRecipeTests
     }
 
     [Fact]
+    public void OneGeneratorServesEachSexPerCall()
+    {
+        string checkpoint = Path.Combine(TestData.NewFolder(), "partner.ckpt");
+        using (var trainer = new Pix2PixTrainer(TinyPartner() with { MaxSteps = 2 }))
+        {
+            trainer.Train(new SyntheticCoupleDataset(4, 32, seed: 5));
+            trainer.SaveCheckpoint(checkpoint);
+        }
+
+        byte[] photo = File.ReadAllBytes(Fixtures.PathOf(CoupleGen.Tests.Faces.FaceImages.Astronaut));
+        byte[] Partner(IPartnerGenerator generator, PartnerSex? perCall)
+        {
+            using var stream = new MemoryStream(photo);
+            using PortraitResult result = perCall is { } sex ? generator.GeneratePortrait(stream, sex) : generator.GeneratePortrait(stream);
+            return TestData.Pixels(result.Partner);
+        }
+
+        var fp32 = new PartnerGeneratorOptions { Device = torch.CPU, Precision = InferencePrecision.Fp32 };
+        using var shared = PartnerGenerator.FromCheckpoint(checkpoint, fp32);
+        foreach (PartnerSex sex in new[] { PartnerSex.Female, PartnerSex.Male, PartnerSex.Auto })
+        {
+            using var fixedSex = PartnerGenerator.FromCheckpoint(checkpoint, fp32 with { PartnerSex = sex });
+            Assert.Equal(Partner(fixedSex, perCall: null), Partner(shared, sex));
+        }
+
+        string plain = Path.Combine(TestData.NewFolder(), "pix2pix.ckpt");
+        TestData.SaveTinyCheckpoint(plain);
+        using var noControl = PartnerGenerator.FromCheckpoint(plain, fp32);
+        using var input = new MemoryStream(photo);
+        Assert.Throws<ArgumentException>(() => noControl.GeneratePortrait(input, PartnerSex.Male));
+    }
+
+    [Fact]
     public void AModelWithoutSexControlTakesOnlyAuto()
     {
         string checkpoint = Path.Combine(TestData.NewFolder(), "pix2pix.ckpt");
