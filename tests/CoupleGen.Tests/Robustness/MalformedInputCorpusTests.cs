@@ -311,7 +311,7 @@ public class MalformedInputCorpusTests
         return stream.ToArray();
     }
 
-    private static byte[] PngWithDeclaredSize(int width, int height)
+    internal static byte[] PngWithDeclaredSize(int width, int height)
     {
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);

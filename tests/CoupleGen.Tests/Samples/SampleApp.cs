@@ -8,7 +8,14 @@ namespace CoupleGen.Tests.Samples;
 /// <summary>Runs the sample console app (copied beside the tests) as a user does.</summary>
 internal static class SampleApp
 {
-    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "CoupleGen.Demo.dll");
+    // The sample's own build output, with its own dependencies: the tests' folder holds the web sample's ASP.NET Core
+    // framework assemblies, which a console app cannot load. Same configuration and framework as the tests.
+    private static readonly string Demo = Path.Combine(
+        TestData.RepositoryRoot(),
+        "samples",
+        "CoupleGen.Demo",
+        Path.GetRelativePath(Path.Combine(TestData.RepositoryRoot(), "tests", "CoupleGen.Tests"), AppContext.BaseDirectory),
+        "CoupleGen.Demo.dll");
 
     public static (int Code, string Output, string Error) Run(params string[] arguments)
     {
