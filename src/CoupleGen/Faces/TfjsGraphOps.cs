@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CoupleGen.Native;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Faces;
@@ -35,7 +36,7 @@ internal static class TfjsGraphOps
             case "Add" or "AddV2" or "Mul":
                 Arity(node, inputs, 2);
                 Broadcastable(node, inputs);
-                return node.Op == "Mul" ? x => x[0].mul(x[1]) : x => x[0].add(x[1]);
+                return node.Op == "Mul" ? x => x[0].mul(x[1]) : x => x[0].Plus(x[1]);
             case "AddN":
                 if (inputs.Length == 0)
                 {
@@ -44,7 +45,7 @@ internal static class TfjsGraphOps
 
                 Broadcastable(node, inputs);
                 // The first sum is a new tensor, so the in-place additions after it never touch an input (or a constant).
-                return x => x.Length == 1 ? x[0].alias() : x.Skip(2).Aggregate(x[0].add(x[1]), (sum, next) => sum.add_(next));
+                return x => x.Length == 1 ? x[0].alias() : x.Skip(2).Aggregate(x[0].Plus(x[1]), (sum, next) => sum.PlusInPlace(next));
             case "Relu":
                 Arity(node, inputs, 1);
                 return x => nn.functional.relu(x[0]);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Generation;
 using CoupleGen.Models;
+using CoupleGen.Native;
 using CoupleGen.Models.CoupleGenerator;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -246,7 +247,7 @@ internal sealed class CheckedConvolutions
             y = weight.flatten(1).matmul(columns).view(batch, convolution.out_channels, height, width);
         }
 
-        return bias is null ? y : y.add(bias.view(1, -1, 1, 1));
+        return bias is null ? y : y.Plus(bias.view(1, -1, 1, 1));
     }
 
     private static bool Close(Tensor candidate, Tensor reference, double tolerance)
