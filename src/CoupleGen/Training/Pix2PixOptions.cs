@@ -40,20 +40,22 @@ public sealed record Pix2PixOptions
 
     /// <summary>
     /// Gets CoupleGen's recipe for believable partners (<see cref="TrainingRecipe.Partner"/>), the sample's default:
-    /// 128x128 (crops of 142 and flips), input = right half, unet_128 with a partner-sex plane (4 input channels)
-    /// and a 7-channel PatchGAN, least-squares GAN, Adam (2e-4, 0.5), L_G = GAN + 100 L1 + 1 sex + 1 identity (the face terms judged at half resolution),
+    /// 128x128 (crops of 142 and flips), input = right half, unet_128 with a partner-sex plane (4 input channels) and a
+    /// resize-convolution decoder, a 7-channel PatchGAN seeing DiffAugment's colour, translation and cutout, least-squares
+    /// GAN, Adam (2e-4, 0.5), L_G = GAN + 10 L1 + 1 sex + 1 identity (the face terms judged at half resolution),
     /// 15 + 10 epochs (2,650 steps on the 53 couples of a 6-couple hold-out), bfloat16 mixed precision where the CPU has it.
     /// </summary>
     public static Pix2PixOptions PartnerRecipe { get; } = new()
     {
         Recipe = TrainingRecipe.Partner,
-        Generator = new UnetGeneratorOptions { Downsamplings = 7, InputChannels = Models.PartnerSexPlane.GeneratorInputChannels },
+        Generator = new UnetGeneratorOptions { Downsamplings = 7, InputChannels = Models.PartnerSexPlane.GeneratorInputChannels, Upsampling = UnetUpsampling.ResizeConvolution },
         Discriminator = new PatchDiscriminatorOptions { InputChannels = Models.PartnerSexPlane.GeneratorInputChannels + 3 },
         ImageSize = 128,
         LoadSize = 142,
         Direction = PairDirection.BToA,
         GanMode = GanMode.LeastSquares,
-        L1Weight = 100.0,
+        L1Weight = 10.0,
+        DiffAugment = DiffAugmentPolicy.All,
         SexLossWeight = 1.0,
         IdentityLossWeight = 1.0,
         Epochs = 15,
