@@ -15,7 +15,7 @@ namespace CoupleGen.Tests.Robustness;
 /// <summary>Kills and starves the sample app's training in child processes; the last good checkpoint must survive.</summary>
 public class TrainingFaultTests
 {
-    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "CoupleGen.Demo.dll");
+    private static readonly string Demo = Samples.SampleApp.Demo;
 
     [Fact]
     public void SigkillDuringCheckpointWritesLeavesALoadableResumableCheckpoint()

@@ -10,7 +10,7 @@ internal static class SampleApp
 {
     // The sample's own build output, with its own dependencies: the tests' folder holds the web sample's ASP.NET Core
     // framework assemblies, which a console app cannot load. Same configuration and framework as the tests.
-    private static readonly string Demo = Path.Combine(
+    internal static readonly string Demo = Path.Combine(
         TestData.RepositoryRoot(),
         "samples",
         "CoupleGen.Demo",
