@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.RegularExpressions;
-using CoupleGen.Faces;
-using CoupleGen.Generation;
 using Microsoft.Extensions.Options;
 
 namespace CoupleGen.Extensions.DependencyInjection;
@@ -33,24 +31,10 @@ internal sealed partial class PartnerGeneratorOptionsValidator : IValidateOption
             failures.Add($"{PartnerGeneratorServiceOptions.SectionName}:Device '{options.Device}' is not cpu, cuda or cuda:N.");
         }
 
-        if (!Enum.IsDefined(options.Background))
-        {
-            failures.Add($"{PartnerGeneratorServiceOptions.SectionName}:Background {options.Background} is not Keep or Replace.");
-        }
-
         try
         {
             // Everything but the device, which would start libtorch; the pattern above checked it.
-            new PartnerGeneratorOptions
-            {
-                Precision = options.Precision,
-                FaceFraming = options.FaceFraming,
-                PartnerSex = options.PartnerSex,
-                MaxInputPixels = options.MaxInputPixels,
-                MaxInputFileBytes = options.MaxInputFileBytes,
-                MaxBatchSize = options.MaxBatchSize,
-                Faces = FaceFramingOptions.Default,
-            }.Validate();
+            options.ToGeneratorOptions(resolveDevice: false).Validate();
         }
         catch (ArgumentException ex)
         {

@@ -48,10 +48,11 @@ public sealed class PartnerGeneratorServiceOptions
     public bool LoadOnStart { get; set; } = true;
 
     /// <summary>The library's options for these settings.</summary>
+    /// <param name="resolveDevice">Whether to resolve <see cref="Device"/>, which starts libtorch; validation leaves it unset.</param>
     /// <exception cref="System.ArgumentException">The device is not one libtorch knows.</exception>
-    internal PartnerGeneratorOptions ToGeneratorOptions() => new()
+    internal PartnerGeneratorOptions ToGeneratorOptions(bool resolveDevice = true) => new()
     {
-        Device = string.IsNullOrWhiteSpace(Device) ? null : torch.device(Device),
+        Device = !resolveDevice || string.IsNullOrWhiteSpace(Device) ? null : torch.device(Device),
         Precision = Precision,
         FaceFraming = FaceFraming,
         Faces = FaceFramingOptions.Default with { Background = Background },
