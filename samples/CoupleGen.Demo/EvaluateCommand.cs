@@ -38,7 +38,7 @@ internal static class EvaluateCommand
             throw new UsageException($"With several --split-seeds each split needs its own model: put {SeedPlaceholder} in --checkpoint (e.g. out/s{SeedPlaceholder}/couplegen.ckpt).");
         }
 
-        var all = PairedImageDataset.FromDirectory(data);
+        var all = CouplesData.Load(data);
         using FeatureExtractor? network = perceptual is null ? null : PerceptualNetwork.Load(perceptual);
         var reports = new List<QualityReport>();
         foreach (int seed in seeds)

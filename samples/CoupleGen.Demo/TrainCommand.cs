@@ -107,10 +107,10 @@ internal static class TrainCommand
         arguments.RejectUnknown();
 
         using var logging = Logging.Create();
-        var all = PairedImageDataset.FromDirectory(data);
+        var all = CouplesData.Load(data);
         var (train, heldOut) = DatasetSplit.ByGroup(all, holdOut, splitSeed);
         string checkpoint = Path.Combine(output, "couplegen.ckpt");
-        Console.WriteLine($"{all.Count} pairs in {data}: training on {train.Count}, holding out {heldOut.Count} ({holdOut} groups).");
+        Console.WriteLine($"Training on {train.Count} pairs, holding out {heldOut.Count} ({holdOut} groups).");
 
         if (imageSize < 64 || (imageSize & (imageSize - 1)) != 0)
         {
