@@ -13,9 +13,9 @@ using Xunit;
 namespace CoupleGen.Tests.Packaging;
 
 /// <summary>
-/// Packs CoupleGen with CoupleGen.nuspec, restores it from a local folder feed into a fresh console
-/// app whose Program.cs is README.md's quick-start snippet, and runs it: the package, its
-/// buildTransitive load fix and the README example are all checked the way a user meets them.
+/// Packs CoupleGen with CoupleGen.nuspec (and the DI package), restores them from a local folder feed into
+/// fresh apps (README.md's quick-start snippet; a generic host with README's DI lines) and runs them: the
+/// packages, the buildTransitive load fix and the README examples are checked the way a user meets them.
 /// </summary>
 public class PackageConsumerTests
 {
@@ -23,18 +23,64 @@ public class PackageConsumerTests
     public void PackedPackageWorksInAFreshConsumerApp()
     {
         string repo = TestData.RepositoryRoot();
+        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        string app = ConsumerApp(repo, "PackageConsumer", ReadmeQuickStart(repo), version, "src/CoupleGen/CoupleGen.csproj");
+        CheckPackageMatchesNuspec(repo, Path.Combine(app, "..", "feed", $"CoupleGen.{version}.nupkg"), version);
+        try
+        {
+            Run(app, "dotnet", $"run -c Release -p:CoupleGenVersion={version}");
+            using var partner = Image.Load<Rgb24>(Path.Combine(app, "partner.png"));
+            Assert.Equal(new Size(32, 32), partner.Size());
+        }
+        finally
+        {
+            RemoveFromCache(version, "couplegen");
+        }
+    }
+
+    [Fact]
+    public void DependencyInjectionPackageStartsAHostFromConfiguration()
+    {
+        string repo = TestData.RepositoryRoot();
+        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        string program = File.ReadAllText(Path.Combine(repo, "tests", "DependencyInjectionConsumer", "Program.cs"));
+        string app = ConsumerApp(repo, "DependencyInjectionConsumer", program, version, "src/CoupleGen/CoupleGen.csproj", "src/CoupleGen.Extensions.DependencyInjection/CoupleGen.Extensions.DependencyInjection.csproj");
+        try
+        {
+            var (exitCode, output) = Run(app, "dotnet", $"run -c Release -p:CoupleGenVersion={version}", ("CoupleGen__Checkpoint", "couplegen.ckpt"));
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("health: Healthy", output, StringComparison.Ordinal);
+            using (var partner = Image.Load<Rgb24>(Path.Combine(app, "partner.png")))
+            {
+                Assert.Equal(new Size(32, 32), partner.Size());
+            }
+
+            // A configured model that is missing stops the host's start with the path, before any request.
+            (exitCode, output) = Run(app, "dotnet", $"run -c Release --no-build -p:CoupleGenVersion={version}", ("CoupleGen__Checkpoint", "missing.ckpt"));
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("missing.ckpt", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("health:", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            RemoveFromCache(version, "couplegen", "couplegen.extensions.dependencyinjection");
+        }
+    }
+
+    /// <summary>Packs <paramref name="projects"/> into a local feed and writes a consumer app beside it (its csproj from tests/<paramref name="name"/>) with a tiny checkpoint and a photo.</summary>
+    private static string ConsumerApp(string repo, string name, string program, string version, params string[] projects)
+    {
         string work = TestData.NewFolder();
         string feed = Path.Combine(work, "feed");
         string app = Path.Combine(work, "app");
         Directory.CreateDirectory(app);
-        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        foreach (string project in projects)
+        {
+            Run(repo, "dotnet", $"pack {project} -c Release -o \"{feed}\" -p:Version={version}");
+        }
 
-        Run(repo, "dotnet", $"pack src/CoupleGen/CoupleGen.csproj -c Release -o \"{feed}\" -p:Version={version}");
-        string package = Path.Combine(feed, $"CoupleGen.{version}.nupkg");
-        CheckPackageMatchesNuspec(repo, package, version);
-
-        File.Copy(Path.Combine(repo, "tests", "PackageConsumer", "PackageConsumer.csproj"), Path.Combine(app, "PackageConsumer.csproj"));
-        File.WriteAllText(Path.Combine(app, "Program.cs"), ReadmeQuickStart(repo));
+        File.Copy(Path.Combine(repo, "tests", name, name + ".csproj"), Path.Combine(app, name + ".csproj"));
+        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -53,15 +99,14 @@ public class PackageConsumerTests
             me.SaveAsJpeg(Path.Combine(app, "me.jpg"));
         }
 
-        try
+        return app;
+    }
+
+    private static void RemoveFromCache(string version, params string[] ids)
+    {
+        foreach (string id in ids)
         {
-            Run(app, "dotnet", $"run -c Release -p:CoupleGenVersion={version}");
-            using var partner = Image.Load<Rgb24>(Path.Combine(app, "partner.png"));
-            Assert.Equal(new Size(32, 32), partner.Size());
-        }
-        finally
-        {
-            string cached = Path.Combine(NuGetPackagesFolder(), "couplegen", version);
+            string cached = Path.Combine(NuGetPackagesFolder(), id, version);
             if (Directory.Exists(cached))
             {
                 Directory.Delete(cached, recursive: true);
@@ -105,6 +150,12 @@ public class PackageConsumerTests
 
     private static void Run(string directory, string program, string arguments)
     {
+        var (exitCode, output) = Run(directory, program, arguments, environment: Array.Empty<(string, string)>());
+        Assert.True(exitCode == 0, $"{program} {arguments} failed with {exitCode}:\n{output}");
+    }
+
+    private static (int ExitCode, string Output) Run(string directory, string program, string arguments, params (string Name, string Value)[] environment)
+    {
         var start = new ProcessStartInfo(program, arguments)
         {
             WorkingDirectory = directory,
@@ -113,11 +164,16 @@ public class PackageConsumerTests
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(8)), $"{program} {arguments} timed out");
-        Assert.True(process.ExitCode == 0, $"{program} {arguments} failed with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
     private static string NuGetPackagesFolder() =>
