@@ -25,10 +25,13 @@ public sealed class GenerationWorkers : IDisposable
         capacity = options.Value.Workers + options.Value.QueueLength;
     }
 
+    /// <summary>Gets how many requests are running or waiting now (for metrics and tests).</summary>
+    public int Admitted => Volatile.Read(ref admitted);
+
     /// <summary>Runs <paramref name="work"/> on a worker thread once one is free.</summary>
     /// <typeparam name="T">The result.</typeparam>
     /// <param name="work">The generation.</param>
-    /// <param name="cancellationToken">The request's abort token: cancels the wait.</param>
+    /// <param name="cancellationToken">The request's abort token: cancels the wait (a generation that has started runs to its end).</param>
     /// <returns>The result.</returns>
     /// <exception cref="QueueFullException">Every worker is busy and the queue is full.</exception>
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)

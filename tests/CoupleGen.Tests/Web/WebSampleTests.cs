@@ -8,11 +8,13 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using CoupleGen.Tests.Faces;
 using CoupleGen.Tests.Robustness;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
@@ -40,6 +42,13 @@ public sealed class WebSampleTests : IDisposable
 
     private HttpClient Client(params (string Key, string Value)[] settings)
     {
+        HttpClient client = Factory(settings).CreateClient();
+        owned.Add(client);
+        return client;
+    }
+
+    private WebApplicationFactory<WebProgram> Factory(params (string Key, string Value)[] settings)
+    {
         var factory = new WebApplicationFactory<WebProgram>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("CoupleGen:Checkpoint", checkpoint);
@@ -51,9 +60,7 @@ public sealed class WebSampleTests : IDisposable
             }
         });
         owned.Add(factory);
-        HttpClient client = factory.CreateClient();
-        owned.Add(client);
-        return client;
+        return factory;
     }
 
     private static MultipartFormDataContent Upload(byte[] bytes, string fileName, string? sex = null)
@@ -151,6 +158,40 @@ public sealed class WebSampleTests : IDisposable
         Assert.Equal(64, info.GetProperty("imageSize").GetInt32());
         Assert.True(File.Exists(Path.Combine(folder, "couplegen.ckpt")));
         Assert.Contains("demo model", await client.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AClientThatLeavesWhileQueuedFreesItsPlaceWithoutRunning()
+    {
+        var factory = Factory(("CoupleGen:Web:Workers", "1"), ("CoupleGen:Web:QueueLength", "4"));
+        HttpClient client = factory.CreateClient();
+        owned.Add(client);
+        var workers = factory.Services.GetRequiredService<web::CoupleGen.Web.GenerationWorkers>();
+        using var gate = new ManualResetEventSlim();
+        Task<int> busy = workers.RunAsync(() => gate.Wait(TimeSpan.FromMinutes(1)) ? 1 : 0, CancellationToken.None);
+        using var leave = new CancellationTokenSource();
+        Task<HttpResponseMessage> queued = client.PostAsync("/api/partner", Upload(Astronaut(), "astronaut.png"), leave.Token);
+        await Until(() => workers.Admitted == 2);
+
+        leave.Cancel();
+
+        // The only worker is still held, so the request cannot have run: its place is freed while it waits.
+        await Until(() => workers.Admitted == 1);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        gate.Set();
+        Assert.Equal(1, await busy);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/partner", Upload(Astronaut(), "astronaut.png"))).StatusCode);
+        Assert.Equal(0, workers.Admitted);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for the queue");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
