@@ -58,6 +58,15 @@ public sealed class BrowserTests
         Assert.StartsWith("data:image/png", await page.Locator("#partnerLink").GetAttributeAsync("href"), StringComparison.Ordinal);
         Assert.StartsWith("blob:", await page.Locator("#coupleLink").GetAttributeAsync("href"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#error").IsHiddenAsync());
+        using (var framed = Decode(await page.Locator("#framed").GetAttributeAsync("src")))
+        using (var partner = Decode(await page.Locator("#partner").GetAttributeAsync("src")))
+        {
+            Assert.True(CoupleGen.Evaluation.ImageMetrics.L1(framed, partner) > 0.05, "the partner is the framed input");
+        }
+
+        string screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "web-page.png"), FullPage = true });
 
         // A photo without a face: the page shows the server's reason.
         string noFace = Path.Combine(TestData.NewFolder(), "wall.png");
@@ -69,5 +78,12 @@ public sealed class BrowserTests
         await page.Locator("#file").SetInputFilesAsync(noFace);
         await page.Locator("#go").ClickAsync();
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("No face found", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+    }
+
+    private static SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> Decode(string? dataUrl)
+    {
+        Assert.NotNull(dataUrl);
+        Assert.StartsWith("data:image/png;base64,", dataUrl, StringComparison.Ordinal);
+        return SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(Convert.FromBase64String(dataUrl["data:image/png;base64,".Length..]));
     }
 }
