@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using CoupleGen.Generation;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using TorchSharp;
 using TorchSharp.Modules;

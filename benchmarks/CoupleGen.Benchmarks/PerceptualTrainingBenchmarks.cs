@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using CoupleGen.Generation;
 using CoupleGen.Losses;
 using CoupleGen.Models.Vgg;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using TorchSharp;
 

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using CoupleGen.Data;
 using CoupleGen.Generation;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
 using TorchSharp;

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using CoupleGen.Models;
+using CoupleGen.Precision;
 using CoupleGen.Weights;
 
 // dotnet run -c Release --project benchmarks/CoupleGen.Benchmarks -- --filter '*'
@@ -52,7 +53,7 @@ if (args.Length is 3 or 4 or 5 && args[0] == "--peak-rss")
 {
     int batch = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     int maxBatch = args.Length == 5 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : batch;
-    var precision = Enum.Parse<CoupleGen.Generation.InferencePrecision>(args[2], ignoreCase: true);
+    var precision = Enum.Parse<InferencePrecision>(args[2], ignoreCase: true);
     string weights = args.Length >= 4 ? args[3] : System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"couplegen-peak-rss-{Environment.ProcessId}.pth");
     if (args.Length == 3)
     {
@@ -95,9 +96,9 @@ if (args.Length is 3 or 4 or 5 && args[0] == "--peak-rss")
 // --precision-diff CHECKPOINT DATA compares Bf16 with Fp32 outputs on every pair's input half under DATA (pixel levels).
 if (args.Length == 3 && args[0] == "--precision-diff")
 {
-    var fullOptions = new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, Precision = CoupleGen.Generation.InferencePrecision.Fp32 };
+    var fullOptions = new CoupleGen.Generation.PartnerGeneratorOptions { Device = TorchSharp.torch.CPU, Precision = InferencePrecision.Fp32 };
     using var full = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(args[1], fullOptions);
-    using var reduced = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(args[1], fullOptions with { Precision = CoupleGen.Generation.InferencePrecision.Bf16 });
+    using var reduced = CoupleGen.Generation.PartnerGenerator.FromCheckpoint(args[1], fullOptions with { Precision = InferencePrecision.Bf16 });
     var pairs = CoupleGen.Data.PairedImageDataset.FromDirectory(args[2]);
     var differences = new long[256];
     for (int i = 0; i < pairs.Count; i++)

@@ -1,5 +1,6 @@
 using CoupleGen.Faces;
 using CoupleGen.Generation;
+using CoupleGen.Precision;
 using TorchSharp;
 
 namespace CoupleGen.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using CoupleGen.Imaging;
 using CoupleGen.Models;
+using CoupleGen.Precision;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;

@@ -4,6 +4,7 @@ using CoupleGen.Errors;
 using CoupleGen.Faces;
 using CoupleGen.Models;
 using CoupleGen.Native;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using CoupleGen.Weights;
 using Microsoft.Extensions.Logging;

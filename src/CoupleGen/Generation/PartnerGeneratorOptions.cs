@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using CoupleGen.Faces;
 using CoupleGen.Imaging;
+using CoupleGen.Precision;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Processing;
 using TorchSharp;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Models;
 using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

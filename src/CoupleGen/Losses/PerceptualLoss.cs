@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using CoupleGen.Generation;
 using CoupleGen.Models;
 using CoupleGen.Models.Vgg;
 using TorchSharp;
 using static TorchSharp.torch;
 using CoupleGen.Native;
+using CoupleGen.Precision;
 
 namespace CoupleGen.Losses;
 

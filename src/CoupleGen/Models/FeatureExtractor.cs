@@ -4,6 +4,7 @@ using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 using CoupleGen.Native;
+using CoupleGen.Precision;
 
 namespace CoupleGen.Models;
 
@@ -48,11 +49,11 @@ public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
         }
 
         using var scope = NewDisposeScope();
-        Tensor[] maps = call(Generation.BFloat16Inference.ToInput(images));
+        Tensor[] maps = call(BFloat16Inference.ToInput(images));
         return Array.ConvertAll(maps, map => map.to(ScalarType.Float32).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Gets a value indicating whether the weights are bfloat16 (see <see cref="Generation.BFloat16Inference.Convert"/>).</summary>
+    /// <summary>Gets a value indicating whether the weights are bfloat16 (see <see cref="BFloat16Inference.Convert"/>).</summary>
     internal bool ComputesInBFloat16 => parameters().FirstOrDefault()?.dtype == ScalarType.BFloat16;
 
     /// <summary>Converts images to the weights' input convention.</summary>

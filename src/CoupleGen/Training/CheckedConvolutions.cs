@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using CoupleGen.Generation;
 using CoupleGen.Models;
 using CoupleGen.Native;
 using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -3,6 +3,7 @@ using System.Linq;
 using CoupleGen.Data;
 using CoupleGen.Evaluation;
 using CoupleGen.Generation;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
 using TorchSharp;

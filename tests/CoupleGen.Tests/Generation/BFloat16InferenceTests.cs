@@ -1,6 +1,7 @@
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
+using CoupleGen.Precision;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using CoupleGen.Data;
 using CoupleGen.Errors;
 using CoupleGen.Generation;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -3,6 +3,7 @@ using System.Linq;
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Models;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;

@@ -2,6 +2,7 @@ using System;
 using CoupleGen.Generation;
 using CoupleGen.Losses;
 using CoupleGen.Models.Vgg;
+using CoupleGen.Precision;
 using CoupleGen.Weights;
 using TorchSharp;
 using Xunit;

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using TorchSharp;
 using CoupleGen.Models;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -84,7 +85,7 @@ public class CheckedConvolutionsTests
         // ToBatch, as Train builds batches, gives channels-last; FP32 steps ran about 30% slower in it.
         using var pair = new CoupleGen.Data.SyntheticCoupleDataset(2, 32, seed: 1).GetPair(0);
         Tensor batch = CoupleGen.Imaging.ImageTensor.ToBatch(new[] { pair.A, pair.B });
-        Assert.True(CoupleGen.Generation.BFloat16Inference.IsChannelsLast(batch));
+        Assert.True(BFloat16Inference.IsChannelsLast(batch));
 
         Tensor input = convolutions.ToInput(batch);
         long[] expectedStrides = mixed ? new long[] { 3 * 32 * 32, 1, 32 * 3, 3 } : new long[] { 3 * 32 * 32, 32 * 32, 32, 1 };
@@ -121,7 +122,7 @@ public class CheckedConvolutionsTests
         Tensor outputGradient = randn(expectedOutput.shape);
         expectedOutput.backward(new[] { outputGradient.to(ScalarType.Float64) });
 
-        Tensor actualInput = (trainer.UsesMixedPrecision ? CoupleGen.Generation.BFloat16Inference.ToInput(input) : input.clone()).requires_grad_(true);
+        Tensor actualInput = (trainer.UsesMixedPrecision ? BFloat16Inference.ToInput(input) : input.clone()).requires_grad_(true);
         using (trainer.UseTrainingKernels())
         {
             Tensor output = network.call(actualInput);

@@ -6,6 +6,7 @@ using CoupleGen.Generation;
 using CoupleGen.Losses;
 using CoupleGen.Models.CoupleGenerator;
 using CoupleGen.Models.Vgg;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using CoupleGen.Weights;
 using TorchSharp;
@@ -92,7 +93,7 @@ public class CoupleGeneratorRecipeTests
         using var weights = WeightFile.Load(Fixtures.PathOf("vgg_narrow_tf.npy"));
         var options = new VggFeatureOptions { Taps = new[] { "relu3_1", "relu3_2", "relu3_3" }, Convention = VggInputConvention.Caffe, InputInMinusOneToOne = false };
         using var vgg = VggFeatures.FromWeightsNarrow(weights, options, widthDivisor: 16);
-        var loss = new PerceptualLoss(vgg, PerceptualDistance.CoupleGenerator, precision: CoupleGen.Generation.InferencePrecision.Fp32);
+        var loss = new PerceptualLoss(vgg, PerceptualDistance.CoupleGenerator, precision: InferencePrecision.Fp32);
         using var a = torch.rand(1, 3, 32, 32) * 2 - 1;
         using var b = torch.rand(1, 3, 32, 32) * 2 - 1;
         using var value = loss.Compute(a, b);

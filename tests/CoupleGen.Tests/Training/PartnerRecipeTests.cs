@@ -4,6 +4,7 @@ using CoupleGen.Data;
 using CoupleGen.Faces;
 using CoupleGen.Generation;
 using CoupleGen.Models;
+using CoupleGen.Precision;
 using CoupleGen.Training;
 using CoupleGen.Training.Objectives;
 using SixLabors.ImageSharp;

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Generation;
+namespace CoupleGen.Precision;
 
 /// <summary>
 /// Converts a generator to bfloat16 with channels-last convolution weights, and batches to match.

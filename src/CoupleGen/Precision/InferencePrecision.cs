@@ -1,6 +1,6 @@
-namespace CoupleGen.Generation;
+namespace CoupleGen.Precision;
 
-/// <summary>The number format a <see cref="PartnerGenerator"/> computes in.</summary>
+/// <summary>The number format a <see cref="Generation.PartnerGenerator"/> computes in.</summary>
 public enum InferencePrecision
 {
     /// <summary>
