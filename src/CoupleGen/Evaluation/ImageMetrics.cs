@@ -1,4 +1,5 @@
 using System;
+using CoupleGen.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
@@ -124,11 +125,6 @@ public static class ImageMetrics
         return (Pixels(a), Pixels(b));
     }
 
-    /// <summary>[1, 3, H, W] float32 in [0, 255].</summary>
-    private static Tensor Pixels(Image<Rgb24> image)
-    {
-        var bytes = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(bytes);
-        return torch.tensor(bytes, new long[] { image.Height, image.Width, 3 }, ScalarType.Byte).permute(2, 0, 1).unsqueeze(0).to_type(ScalarType.Float32);
-    }
+    /// <summary>[1, 3, H, W] float32 in [0, 255], through the one image -> tensor path.</summary>
+    private static Tensor Pixels(Image<Rgb24> image) => ImageTensor.ToTensor(image).unsqueeze(0).add_(Scalars.One).mul_(Scalars.PixelScale);
 }

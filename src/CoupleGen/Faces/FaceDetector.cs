@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CoupleGen.Imaging;
 using CoupleGen.Native;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -104,39 +105,6 @@ public sealed class FaceDetector : IDisposable
         landmarks.Dispose();
     }
 
-    /// <summary>Writes an image's pixels, minus <paramref name="mean"/> and divided by 255, into the [3, side, side] planes starting at <paramref name="start"/>, shifted by an offset.</summary>
-    private static void Fill(Image<Rgb24> image, float[] planes, int start, int side, int offsetX, int offsetY, float[] mean)
-    {
-        byte[] pixels = new byte[checked(image.Width * image.Height * 3)];
-        image.CopyPixelDataTo(pixels);
-        int plane = side * side;
-        for (int y = 0; y < image.Height; y++)
-        {
-            int row = start + ((y + offsetY) * side);
-            for (int x = 0; x < image.Width; x++)
-            {
-                int source = ((y * image.Width) + x) * 3;
-                int target = row + x + offsetX;
-                planes[target] = (pixels[source] - mean[0]) / 255f;
-                planes[plane + target] = (pixels[source + 1] - mean[1]) / 255f;
-                planes[(2 * plane) + target] = (pixels[source + 2] - mean[2]) / 255f;
-            }
-        }
-    }
-
-    /// <summary>Planes for a padded input: face-api.js pads with black before subtracting the mean.</summary>
-    private static float[] PaddedPlanes(int count, int side, float[] mean)
-    {
-        int plane = side * side;
-        float[] planes = new float[checked(count * 3 * plane)];
-        for (int i = 0; i < count * 3; i++)
-        {
-            Array.Fill(planes, -mean[i % 3] / 255f, i * plane, plane);
-        }
-
-        return planes;
-    }
-
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     private static float Overlap(RectangleF a, RectangleF b)
@@ -153,18 +121,17 @@ public sealed class FaceDetector : IDisposable
         double scale = (double)side / Math.Max(image.Width, image.Height);
         int width = Math.Clamp((int)Math.Round(image.Width * scale), 1, side);
         int height = Math.Clamp((int)Math.Round(image.Height * scale), 1, side);
-        float[] planes = PaddedPlanes(1, side, DetectorMean);
-        using (Image<Rgb24> scaled = image.Clone(x => x.Resize(width, height, KnownResamplers.Triangle)))
-        {
-            Fill(scaled, planes, 0, side, 0, 0, DetectorMean);
-        }
-
         float[] output;
         int cells;
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            Tensor input = tensor(planes, new long[] { 1, 3, side, side });
+            Tensor input;
+            using (Image<Rgb24> scaled = image.Clone(x => x.Resize(width, height, KnownResamplers.Triangle)))
+            {
+                input = ImageTensor.ToPaddedBatch(new[] { (scaled, 0, 0) }, side, DetectorMean);
+            }
+
             Tensor result = detector.call(input);
             cells = (int)result.shape[3];
             output = result.data<float>().ToArray();
@@ -219,7 +186,7 @@ public sealed class FaceDetector : IDisposable
     {
         const int side = FaceLandmarkNet.InputSize;
         var crops = new List<(int Index, Rectangle Crop, int Width, int Height, int OffsetX, int OffsetY)>();
-        float[] planes = PaddedPlanes(boxes.Count, side, LandmarkMean);
+        var placed = new List<(Image<Rgb24> Image, int OffsetX, int OffsetY)>();
         for (int i = 0; i < boxes.Count; i++)
         {
             int left = Math.Max(0, (int)Math.Floor(boxes[i].Left));
@@ -236,8 +203,7 @@ public sealed class FaceDetector : IDisposable
             int width = Math.Clamp((int)Math.Round(crop.Width * scale), 1, side);
             int height = Math.Clamp((int)Math.Round(crop.Height * scale), 1, side);
             int offsetX = (side - width) / 2, offsetY = (side - height) / 2;
-            using Image<Rgb24> face = image.Clone(x => x.Crop(crop).Resize(width, height, KnownResamplers.Triangle));
-            Fill(face, planes, crops.Count * 3 * side * side, side, offsetX, offsetY, LandmarkMean);
+            placed.Add((image.Clone(x => x.Crop(crop).Resize(width, height, KnownResamplers.Triangle)), offsetX, offsetY));
             crops.Add((i, crop, width, height, offsetX, offsetY));
         }
 
@@ -248,11 +214,17 @@ public sealed class FaceDetector : IDisposable
         }
 
         float[] output;
-        using (no_grad())
-        using (var scope = NewDisposeScope())
+        try
         {
-            Tensor input = tensor(planes.AsSpan(0, crops.Count * 3 * side * side).ToArray(), new long[] { crops.Count, 3, side, side });
-            output = landmarks.call(input).data<float>().ToArray();
+            using (no_grad())
+            using (var scope = NewDisposeScope())
+            {
+                output = landmarks.call(ImageTensor.ToPaddedBatch(placed, side, LandmarkMean)).data<float>().ToArray();
+            }
+        }
+        finally
+        {
+            placed.ForEach(p => p.Image.Dispose());
         }
 
         for (int f = 0; f < crops.Count; f++)

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 using CoupleGen.Native;
 using TorchSharp;
@@ -67,6 +69,41 @@ public static class ImageTensor
 
         Tensor nchw = ToDevice(bytes, device).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
         return nchw.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Places images into the top-left-anchored squares of a [N, 3, side, side] float32 batch as networks trained on
+    /// raw pixels expect them: (v - mean[channel]) / 255, with black (0 before the mean) where no image is, as
+    /// face-api.js pads. Image i lands at its offset in square i; pixels move as one block copy per row.
+    /// </summary>
+    /// <param name="images">Each image with the offset of its top-left corner; each must fit in the square there.</param>
+    /// <param name="side">The side of the squares.</param>
+    /// <param name="mean">The per-channel (R, G, B) means to subtract, in 0-255.</param>
+    /// <returns>A new CPU tensor the caller owns.</returns>
+    internal static Tensor ToPaddedBatch(IReadOnlyList<(Image<Rgb24> Image, int OffsetX, int OffsetY)> images, int side, IReadOnlyList<float> mean)
+    {
+        using var scope = NewDisposeScope();
+        Tensor bytes = zeros(new long[] { images.Count, side, side, 3 }, ScalarType.Byte);
+        Span<byte> pixels = bytes.bytes;
+        int square = checked(side * side * 3);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var (image, offsetX, offsetY) = images[i];
+            if (offsetX < 0 || offsetY < 0 || offsetX + image.Width > side || offsetY + image.Height > side)
+            {
+                throw new ArgumentException($"Image {i} ({image.Width}x{image.Height} at {offsetX}, {offsetY}) does not fit a {side}x{side} square.", nameof(images));
+            }
+
+            Span<byte> target = pixels.Slice(i * square, square);
+            for (int y = 0; y < image.Height; y++)
+            {
+                MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(y).Span).CopyTo(target[((((y + offsetY) * side) + offsetX) * 3)..]);
+            }
+        }
+
+        Tensor means = tensor(new[] { mean[0], mean[1], mean[2] }, new long[] { 1, 3, 1, 1 });
+        Tensor nchw = bytes.permute(0, 3, 1, 2).to_type(ScalarType.Float32).sub_(means).div_(Scalars.Of(255));
+        return nchw.contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -47,4 +47,22 @@ public class ImageTensorTests
         Assert.Equal(new Rgb24(255, 0, 0), images[0][1, 1]);
         Assert.Equal(new Rgb24(0, 0, 255), images[1][1, 1]);
     }
+
+    [Fact]
+    public void PaddedBatchPlacesEachImageAtItsOffsetOnBlackMinusTheMean()
+    {
+        using var red = new Image<Rgb24>(3, 2, new Rgb24(200, 10, 0));
+        using var grey = new Image<Rgb24>(4, 4, new Rgb24(100, 100, 100));
+        float[] mean = { 120f, 110f, 100f };
+
+        using var batch = ImageTensor.ToPaddedBatch(new[] { (red, 1, 2), (grey, 0, 0) }, 4, mean);
+
+        Assert.Equal(new long[] { 2, 3, 4, 4 }, batch.shape);
+        Assert.Equal((200 - 120) / 255f, batch[0, 0, 2, 1].item<float>(), 6);
+        Assert.Equal((10 - 110) / 255f, batch[0, 1, 3, 3].item<float>(), 6);
+        Assert.Equal(-120 / 255f, batch[0, 0, 0, 0].item<float>(), 6); // padding is black before the mean
+        Assert.Equal(-100 / 255f, batch[0, 2, 3, 0].item<float>(), 6);
+        Assert.Equal((100 - 100) / 255f, batch[1, 2, 3, 3].item<float>(), 6);
+        Assert.Throws<System.ArgumentException>(() => ImageTensor.ToPaddedBatch(new[] { (grey, 1, 0) }, 4, mean));
+    }
 }
