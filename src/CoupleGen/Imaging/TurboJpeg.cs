@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.Runtime.InteropServices;
+using CoupleGen.Native;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -23,29 +24,11 @@ internal static class TurboJpeg
     // (mean 0.02-0.04 on photos) instead of up to 36 with libjpeg's default smooth upsampling.
     private const int FastUpsample = 256;
     private const int ColorspaceYcck = 4;
-    private static readonly Lazy<Functions?> Library = new(Load);
-
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate IntPtr InitDecompressFunction();
-
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int DecompressHeaderFunction(IntPtr handle, byte[] jpeg, CULong size, out int width, out int height, out int subsampling, out int colorspace);
-
-    // The destination is passed by reference (pinned by the marshaller) so that pixels land in the image's own memory.
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int DecompressFunction(IntPtr handle, byte[] jpeg, CULong size, ref byte destination, int width, int pitch, int height, int pixelFormat, int flags);
-
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int DestroyFunction(IntPtr handle);
-
-    /// <summary>Gets the file name of the loaded TurboJPEG library, or <see langword="null"/> if none could be loaded.</summary>
-    public static string? LibraryName => Library.Value?.Name;
-
     /// <summary>Decodes <paramref name="jpeg"/>[0..<paramref name="length"/>) to RGB if it is <paramref name="width"/>x<paramref name="height"/> and decodes without a warning.</summary>
     /// <returns>The image (the caller owns it), or <see langword="null"/> to decode with ImageSharp instead.</returns>
     public static Image<Rgb24>? TryDecode(byte[] jpeg, int length, int width, int height)
     {
-        Functions? functions = Library.Value;
+        TurboJpegLibrary.Entry? functions = TurboJpegLibrary.Functions;
         if (functions is null)
         {
             return null;
@@ -106,7 +89,7 @@ internal static class TurboJpeg
     /// <summary>Reads the rest of <paramref name="stream"/> and decodes it (see <see cref="TryDecode(byte[], int, int, int)"/>).</summary>
     public static Image<Rgb24>? TryDecode(Stream stream, int width, int height)
     {
-        if (Library.Value is null || stream.Length - stream.Position > int.MaxValue)
+        if (TurboJpegLibrary.Functions is null || stream.Length - stream.Position > int.MaxValue)
         {
             return null;
         }
@@ -130,45 +113,4 @@ internal static class TurboJpeg
             ArrayPool<byte>.Shared.Return(jpeg);
         }
     }
-
-    private static Functions? Load()
-    {
-        if (!Native.CoupleGenRuntime.NativeJpegDecodingEnabled)
-        {
-            return null;
-        }
-
-        string[] names = OperatingSystem.IsWindows() ? new[] { "turbojpeg.dll" }
-            : OperatingSystem.IsMacOS() ? new[] { "libturbojpeg.0.dylib", "libturbojpeg.dylib" }
-            : new[] { "libturbojpeg.so.0", "libturbojpeg.so" };
-        foreach (string name in names)
-        {
-            if (NativeLibrary.TryLoad(name, out IntPtr library))
-            {
-                if (NativeLibrary.TryGetExport(library, "tjInitDecompress", out IntPtr init)
-                    && NativeLibrary.TryGetExport(library, "tjDecompressHeader3", out IntPtr header)
-                    && NativeLibrary.TryGetExport(library, "tjDecompress2", out IntPtr decompress)
-                    && NativeLibrary.TryGetExport(library, "tjDestroy", out IntPtr destroy))
-                {
-                    return new Functions(
-                        name,
-                        Marshal.GetDelegateForFunctionPointer<InitDecompressFunction>(init),
-                        Marshal.GetDelegateForFunctionPointer<DecompressHeaderFunction>(header),
-                        Marshal.GetDelegateForFunctionPointer<DecompressFunction>(decompress),
-                        Marshal.GetDelegateForFunctionPointer<DestroyFunction>(destroy));
-                }
-
-                NativeLibrary.Free(library);
-            }
-        }
-
-        return null;
-    }
-
-    private sealed record Functions(
-        string Name,
-        InitDecompressFunction InitDecompress,
-        DecompressHeaderFunction DecompressHeader,
-        DecompressFunction Decompress,
-        DestroyFunction Destroy);
 }

@@ -51,7 +51,7 @@ public static class CoupleGenRuntime
         Environment.GetEnvironmentVariable("COUPLEGEN_NATIVE_JPEG") != "0";
 
     /// <summary>Gets the TurboJPEG library JPEGs are decoded with (e.g. <c>libturbojpeg.so.0</c>), or <see langword="null"/> when ImageSharp decodes them.</summary>
-    public static string? NativeJpegDecoder => Imaging.TurboJpeg.LibraryName;
+    public static string? NativeJpegDecoder => TurboJpegLibrary.Functions?.Name;
 
     /// <summary>Gets a value indicating whether glibc's malloc was tuned in this process.</summary>
     public static bool MallocTuned { get; private set; }
