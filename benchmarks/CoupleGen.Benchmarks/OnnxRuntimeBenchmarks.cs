@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Weights;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using BenchmarkDotNet.Running;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Precision;
 using CoupleGen.Weights;
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using CoupleGen.Errors;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Training;
 using CoupleGen.Weights;
 using TorchSharp;

@@ -3,6 +3,7 @@ using System.IO;
 using CoupleGen.Errors;
 using CoupleGen.Faces;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Native;
 using CoupleGen.Precision;
 using CoupleGen.Training;

@@ -6,6 +6,7 @@ using CoupleGen.Errors;
 using CoupleGen.Export;
 using CoupleGen.Generation;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Precision;
 using CoupleGen.Tests.Samples;
 using CoupleGen.Training;

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Weights;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

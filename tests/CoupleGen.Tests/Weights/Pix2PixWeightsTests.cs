@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using CoupleGen.Generation;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Weights;
 using TorchSharp;
 using Xunit;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using CoupleGen.Errors;
 using CoupleGen.Models;
+using CoupleGen.Models.Interop;
 using CoupleGen.Weights;
 using TorchSharp;
 using Xunit;

@@ -3,9 +3,9 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using CoupleGen.Errors;
-using CoupleGen.Models;
+using CoupleGen.Weights;
 
-namespace CoupleGen.Weights;
+namespace CoupleGen.Models.Interop;
 
 /// <summary>
 /// Exchanges weights with pytorch-CycleGAN-and-pix2pix: loads its <c>latest_net_G.pth</c> /

@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using CoupleGen.Models;
+using CoupleGen.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Weights;
+namespace CoupleGen.Models.Interop;
 
 /// <summary>
 /// Exports a pix2pix <see cref="UnetGenerator"/> as an ONNX model (opset 13) in evaluation mode:
