@@ -17,6 +17,7 @@ namespace CoupleGen.Tests.Packaging;
 /// fresh apps (README.md's quick-start snippet; a generic host with README's DI lines) and runs them: the
 /// packages, the buildTransitive load fix and the README examples are checked the way a user meets them.
 /// </summary>
+[Trait("Category", "Integration")]
 public class PackageConsumerTests
 {
     [Fact]

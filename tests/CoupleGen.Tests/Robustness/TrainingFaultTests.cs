@@ -13,6 +13,7 @@ using Xunit;
 namespace CoupleGen.Tests.Robustness;
 
 /// <summary>Kills and starves the sample app's training in child processes; the last good checkpoint must survive.</summary>
+[Trait("Category", "Integration")]
 public class TrainingFaultTests
 {
     private static readonly string Demo = Samples.SampleApp.Demo;

@@ -15,6 +15,7 @@ namespace CoupleGen.Tests.Samples;
 /// <c>train</c> with a perceptual network, then its held-out evaluation with the same network, through the
 /// sample as a user runs it: every precision with every network ends with a report, not an abort.
 /// </summary>
+[Trait("Category", "Integration")]
 public class PerceptualTrainingCliTests
 {
     private static readonly Lazy<string> Couples = new(WriteCouples);

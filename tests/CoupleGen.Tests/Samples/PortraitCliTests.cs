@@ -8,6 +8,7 @@ using Xunit;
 namespace CoupleGen.Tests.Samples;
 
 /// <summary>Runs the sample app's face commands as a user does.</summary>
+[Trait("Category", "Integration")]
 public class PortraitCliTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Xunit;
 namespace CoupleGen.Tests.Samples;
 
 /// <summary>Runs the sample console app as a user does and checks exit codes and messages.</summary>
+[Trait("Category", "Integration")]
 public class SampleCliTests
 {
     [Fact]

@@ -20,6 +20,7 @@ namespace CoupleGen.Tests.Web;
 /// The web sample's page in a real browser (Debian's Chromium, driven by Playwright) against the sample on Kestrel:
 /// a person chooses a photo, asks for a partner, and gets the three pictures with their download links.
 /// </summary>
+[Trait("Category", "Integration")]
 [Collection(nameof(WebSampleTests))]
 public sealed class BrowserTests
 {

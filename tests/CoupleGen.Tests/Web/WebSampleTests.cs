@@ -24,6 +24,7 @@ using WebProgram = web::Program;
 namespace CoupleGen.Tests.Web;
 
 /// <summary>The web sample in process, with a tiny model, as a browser or an app calls it; alone, so memory is its own.</summary>
+[Trait("Category", "Integration")]
 [Collection(nameof(WebSampleTests))]
 public sealed class WebSampleTests : IDisposable
 {
