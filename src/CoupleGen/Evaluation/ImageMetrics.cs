@@ -125,6 +125,6 @@ public static class ImageMetrics
         return (Pixels(a), Pixels(b));
     }
 
-    /// <summary>[1, 3, H, W] float32 in [0, 255], through the one image -> tensor path.</summary>
-    private static Tensor Pixels(Image<Rgb24> image) => ImageTensor.ToTensor(image).unsqueeze(0).add_(Scalars.One).mul_(Scalars.PixelScale);
+    /// <summary>[1, 3, H, W] float32 in [0, 255].</summary>
+    private static Tensor Pixels(Image<Rgb24> image) => ImageTensor.ToPixels(image);
 }

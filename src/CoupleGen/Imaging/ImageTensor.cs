@@ -26,9 +26,7 @@ public static class ImageTensor
     {
         ArgumentNullException.ThrowIfNull(image);
         using var scope = NewDisposeScope();
-        Tensor bytes = empty(new long[] { image.Height, image.Width, 3 }, ScalarType.Byte);
-        image.CopyPixelDataTo(bytes.bytes);
-        Tensor chw = ToDevice(bytes, device).permute(2, 0, 1).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
+        Tensor chw = ToDevice(Bytes(image), device).permute(2, 0, 1).to_type(ScalarType.Float32).div_(Scalars.PixelScale).sub_(Scalars.One);
         return chw.MoveToOuterDisposeScope();
     }
 
@@ -71,6 +69,15 @@ public static class ImageTensor
         return nchw.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Converts an image to a [1, 3, H, W] float32 CPU tensor of its raw values, 0-255 (for image measures).</summary>
+    /// <param name="image">The image.</param>
+    /// <returns>A new tensor the caller owns.</returns>
+    internal static Tensor ToPixels(Image<Rgb24> image)
+    {
+        using var scope = NewDisposeScope();
+        return Bytes(image).permute(2, 0, 1).unsqueeze(0).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// Places images into the top-left-anchored squares of a [N, 3, side, side] float32 batch as networks trained on
     /// raw pixels expect them: (v - mean[channel]) / 255, with black (0 before the mean) where no image is, as
@@ -102,8 +109,17 @@ public static class ImageTensor
         }
 
         Tensor means = tensor(new[] { mean[0], mean[1], mean[2] }, new long[] { 1, 3, 1, 1 });
-        Tensor nchw = bytes.permute(0, 3, 1, 2).to_type(ScalarType.Float32).sub_(means).div_(Scalars.Of(255));
-        return nchw.contiguous().MoveToOuterDisposeScope();
+        // Made contiguous while still bytes: a quarter of the memory traffic of reordering the floats afterwards.
+        Tensor nchw = bytes.permute(0, 3, 1, 2).contiguous().to_type(ScalarType.Float32).sub_(means).div_(Scalars.Of(255));
+        return nchw.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>An image's pixels as an [H, W, 3] byte tensor, in one block copy.</summary>
+    private static Tensor Bytes(Image<Rgb24> image)
+    {
+        Tensor bytes = empty(new long[] { image.Height, image.Width, 3 }, ScalarType.Byte);
+        image.CopyPixelDataTo(bytes.bytes);
+        return bytes;
     }
 
     /// <summary>
