@@ -187,35 +187,34 @@ public sealed class FaceDetector : IDisposable
         const int side = FaceLandmarkNet.InputSize;
         var crops = new List<(int Index, Rectangle Crop, int Width, int Height, int OffsetX, int OffsetY)>();
         var placed = new List<(Image<Rgb24> Image, int OffsetX, int OffsetY)>();
-        for (int i = 0; i < boxes.Count; i++)
-        {
-            int left = Math.Max(0, (int)Math.Floor(boxes[i].Left));
-            int top = Math.Max(0, (int)Math.Floor(boxes[i].Top));
-            int right = Math.Min(image.Width, (int)Math.Ceiling(boxes[i].Right));
-            int bottom = Math.Min(image.Height, (int)Math.Ceiling(boxes[i].Bottom));
-            if (right - left < 2 || bottom - top < 2)
-            {
-                continue;
-            }
-
-            var crop = new Rectangle(left, top, right - left, bottom - top);
-            double scale = (double)side / Math.Max(crop.Width, crop.Height);
-            int width = Math.Clamp((int)Math.Round(crop.Width * scale), 1, side);
-            int height = Math.Clamp((int)Math.Round(crop.Height * scale), 1, side);
-            int offsetX = (side - width) / 2, offsetY = (side - height) / 2;
-            placed.Add((image.Clone(x => x.Crop(crop).Resize(width, height, KnownResamplers.Triangle)), offsetX, offsetY));
-            crops.Add((i, crop, width, height, offsetX, offsetY));
-        }
-
-        var faces = new List<DetectedFace>(crops.Count);
-        if (crops.Count == 0)
-        {
-            return faces;
-        }
-
         float[] output;
         try
         {
+            for (int i = 0; i < boxes.Count; i++)
+            {
+                int left = Math.Max(0, (int)Math.Floor(boxes[i].Left));
+                int top = Math.Max(0, (int)Math.Floor(boxes[i].Top));
+                int right = Math.Min(image.Width, (int)Math.Ceiling(boxes[i].Right));
+                int bottom = Math.Min(image.Height, (int)Math.Ceiling(boxes[i].Bottom));
+                if (right - left < 2 || bottom - top < 2)
+                {
+                    continue;
+                }
+
+                var crop = new Rectangle(left, top, right - left, bottom - top);
+                double scale = (double)side / Math.Max(crop.Width, crop.Height);
+                int width = Math.Clamp((int)Math.Round(crop.Width * scale), 1, side);
+                int height = Math.Clamp((int)Math.Round(crop.Height * scale), 1, side);
+                int offsetX = (side - width) / 2, offsetY = (side - height) / 2;
+                placed.Add((image.Clone(x => x.Crop(crop).Resize(width, height, KnownResamplers.Triangle)), offsetX, offsetY));
+                crops.Add((i, crop, width, height, offsetX, offsetY));
+            }
+
+            if (crops.Count == 0)
+            {
+                return new List<DetectedFace>();
+            }
+
             using (no_grad())
             using (var scope = NewDisposeScope())
             {
@@ -224,9 +223,11 @@ public sealed class FaceDetector : IDisposable
         }
         finally
         {
+            // The crops are owned here until the batch is built, also when a resize or the network throws.
             placed.ForEach(p => p.Image.Dispose());
         }
 
+        var faces = new List<DetectedFace>(crops.Count);
         for (int f = 0; f < crops.Count; f++)
         {
             var (index, crop, width, height, offsetX, offsetY) = crops[f];
