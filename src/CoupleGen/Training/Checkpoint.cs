@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CoupleGen.Errors;
 using CoupleGen.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Training;
@@ -20,27 +17,21 @@ namespace CoupleGen.Training;
 /// </summary>
 internal static class Checkpoint
 {
-    /// <summary>2: optimizer states as safetensors (CoupleGen's Adam). 1 held TorchSharp's Adam format: still readable for generation, not for resuming.</summary>
-    public const int FormatVersion = 2;
-    public const int OldestReadableVersion = 1;
-    public const string ManifestEntry = "checkpoint.json";
+    public const int FormatVersion = CheckpointArchive.FormatVersion;
+    public const string ManifestEntry = CheckpointArchive.ManifestEntry;
 
     /// <summary>The manifest's kind of a training checkpoint (every recipe: the name predates the others).</summary>
     public const string TrainingKind = "pix2pix";
 
     /// <summary>The manifest's kind of a generator-only model file (<c>GeneratorExport</c>): it generates but cannot resume.</summary>
     public const string GeneratorKind = "generator";
-    public const string GeneratorEntry = "generator.safetensors";
+    public const string GeneratorEntry = CheckpointArchive.GeneratorEntry;
     public const string DiscriminatorEntry = "discriminator.safetensors";
     public const string GeneratorOptimizerEntry = "generator-optimizer.bin";
     public const string DiscriminatorOptimizerEntry = "discriminator-optimizer.bin";
     public const string RandomStateEntry = "rng-state.bin";
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
+    public static readonly JsonSerializerOptions Json = CheckpointArchive.Json;
 
     /// <summary>The JSON manifest.</summary>
     public sealed record Manifest(int Format, string Kind, long Step, int Seed, Pix2PixOptions Options, DateTimeOffset CreatedUtc, string Library);
@@ -69,73 +60,25 @@ internal static class Checkpoint
     }
 
     /// <summary>Opens a checkpoint and reads its manifest; every failure becomes a <see cref="CheckpointException"/> naming the file.</summary>
-    public static (ZipArchive Zip, Manifest Manifest) Open(string path)
+    public static (ZipArchive Zip, Manifest Manifest) Open(string path) => CheckpointArchive.Open<Manifest>(path, manifest => manifest.Format, manifest =>
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
+        if (manifest.Options is null)
         {
-            throw new CheckpointException(path, "the file does not exist.", new FileNotFoundException(null, path));
+            throw new CheckpointException(path, "its manifest is empty.");
         }
 
-        ZipArchive? zip = null;
         try
         {
-            zip = ZipFile.OpenRead(path);
-            ZipArchiveEntry entry = zip.GetEntry(ManifestEntry)
-                ?? throw new CheckpointException(path, $"it is a zip archive without '{ManifestEntry}', so not a CoupleGen checkpoint.");
-            Manifest? manifest;
-            using (Stream stream = entry.Open())
-            {
-                manifest = JsonSerializer.Deserialize<Manifest>(stream, Json);
-            }
-
-            if (manifest is null || manifest.Options is null)
-            {
-                throw new CheckpointException(path, "its manifest is empty.");
-            }
-
-            if (manifest.Format is < OldestReadableVersion or > FormatVersion)
-            {
-                throw new CheckpointException(path, $"it has format version {manifest.Format}; this CoupleGen reads versions {OldestReadableVersion} to {FormatVersion}.");
-            }
-
-            try
-            {
-                manifest.Options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new CheckpointException(path, $"its options are invalid: {ex.Message}", ex);
-            }
-
-            return (zip, manifest);
+            manifest.Options.Validate();
         }
-        catch (CheckpointException)
+        catch (ArgumentException ex)
         {
-            zip?.Dispose();
-            throw;
+            throw new CheckpointException(path, $"its options are invalid: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            zip?.Dispose();
-            throw new CheckpointException(path, ex is InvalidDataException ? $"it is not a CoupleGen checkpoint or is truncated ({ex.Message})." : ex.Message, ex);
-        }
-    }
+    });
 
     /// <summary>Reads an entry fully, turning zip and I/O failures into <see cref="CheckpointException"/>.</summary>
-    public static T ReadEntry<T>(string path, ZipArchive zip, string name, Func<Stream, long, T> read)
-    {
-        ZipArchiveEntry entry = zip.GetEntry(name) ?? throw new CheckpointException(path, $"the entry '{name}' is missing.");
-        try
-        {
-            using Stream stream = entry.Open();
-            return read(stream, entry.Length);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            throw new CheckpointException(path, $"the entry '{name}' is corrupt or truncated ({ex.Message}).", ex);
-        }
-    }
+    public static T ReadEntry<T>(string path, ZipArchive zip, string name, Func<Stream, long, T> read) => CheckpointArchive.ReadEntry(path, zip, name, read);
 
     /// <summary>Loads a safetensors entry into <paramref name="module"/> strictly: every key present, none extra, every shape equal.</summary>
     public static void LoadStateDict(string path, ZipArchive zip, string name, nn.Module module)

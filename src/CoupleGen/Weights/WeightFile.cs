@@ -5,7 +5,6 @@ using System.IO.Compression;
 using System.Linq;
 using CoupleGen.Errors;
 using CoupleGen.Native;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Weights;
@@ -55,7 +54,7 @@ public static class WeightFile
                 WeightFormat.NumPy => NumpyFile.Read(file, Path.GetFileNameWithoutExtension(path)),
                 WeightFormat.Onnx => OnnxFile.ReadInitializers(ReadAll(file), out producer),
                 WeightFormat.TorchSharp => TorchSharpFile.Read(file),
-                WeightFormat.CoupleGenCheckpoint => ReadCheckpointGenerator(path),
+                WeightFormat.CoupleGenCheckpoint => CheckpointArchive.ReadGenerator(path),
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown weight format."),
             };
             return new WeightDictionary(tensors, path, format, producer);
@@ -120,7 +119,7 @@ public static class WeightFile
             try
             {
                 using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-                if (zip.GetEntry(CoupleGen.Training.Checkpoint.ManifestEntry) is not null)
+                if (zip.GetEntry(CheckpointArchive.ManifestEntry) is not null)
                 {
                     return WeightFormat.CoupleGenCheckpoint;
                 }
@@ -173,15 +172,6 @@ public static class WeightFile
         }
 
         throw new InvalidWeightsException(path, "its format is not recognised; CoupleGen reads safetensors, PyTorch .pth/.pt (zip or legacy), NumPy .npy, ONNX (.onnx), TorchSharp (.dat) and CoupleGen checkpoints.");
-    }
-
-    private static Dictionary<string, Tensor> ReadCheckpointGenerator(string path)
-    {
-        var (zip, _) = CoupleGen.Training.Checkpoint.Open(path);
-        using (zip)
-        {
-            return CoupleGen.Training.Checkpoint.ReadEntry(path, zip, CoupleGen.Training.Checkpoint.GeneratorEntry, (stream, length) => SafeTensors.Read(stream, length));
-        }
     }
 
     private static byte[] ReadAll(FileStream file)
