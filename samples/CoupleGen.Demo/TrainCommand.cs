@@ -75,6 +75,8 @@ internal static class TrainCommand
         double? l1Weight = arguments.Text("l1-weight") is null ? null : arguments.Double("l1-weight", 0);
         double sexWeight = arguments.Double("sex-weight", Pix2PixOptions.PartnerRecipe.SexLossWeight);
         double identityWeight = arguments.Double("identity-weight", Pix2PixOptions.PartnerRecipe.IdentityLossWeight);
+        double? ganWeight = arguments.Text("gan-weight") is null ? null : arguments.Double("gan-weight", 0);
+        double featureMatchingWeight = arguments.Double("feature-matching-weight", partner ? Pix2PixOptions.PartnerRecipe.FeatureMatchingWeight : 0);
         if ((perceptual is null) != (perceptualWeight == 0))
         {
             throw new UsageException("--perceptual FILE and --perceptual-weight W (> 0) go together.");
@@ -161,6 +163,8 @@ internal static class TrainCommand
         options = options with
         {
             L1Weight = l1Weight ?? options.L1Weight,
+            GanWeight = ganWeight ?? options.GanWeight,
+            FeatureMatchingWeight = featureMatchingWeight,
             MaxSteps = steps > 0 ? steps : null,
             Seed = seed,
             CheckpointPath = checkpoint,
@@ -169,6 +173,11 @@ internal static class TrainCommand
             DiffAugment = diffAugment is null ? options.DiffAugment : ParseDiffAugment(diffAugment),
             Generator = upsampling is null ? options.Generator : options.Generator with { Upsampling = upsampling == "resize" ? UnetUpsampling.ResizeConvolution : UnetUpsampling.TransposedConvolution },
         };
+        if (recipe == "couplegenerator" && featureMatchingWeight > 0)
+        {
+            throw new UsageException("--feature-matching-weight is for the partner and pix2pix recipes, whose PatchGAN exposes its features.");
+        }
+
         if (recipe == "couplegenerator" && perceptual is not null)
         {
             throw new UsageException("The couplegenerator recipe's feature loss is VGG16's (--vgg); --perceptual is for the pix2pix recipe.");

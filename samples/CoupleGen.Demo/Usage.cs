@@ -16,7 +16,7 @@ internal static class Usage
                         [--image-size N] [--batch-size 1] [--steps N] [--epochs N] [--decay-epochs N]
                         [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
-                        [--vgg vgg16.npy] [--filters 64] [--l1-weight W]
+                        [--vgg vgg16.npy] [--filters 64] [--l1-weight W] [--gan-weight W] [--feature-matching-weight W]
                         [--sex-weight 1] [--identity-weight 1] [--diff-augment none|all|color,translation,cutout]
                         [--upsampling resize|transposed]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
@@ -28,7 +28,8 @@ internal static class Usage
             --recipe partner (default: 128x128, 15 + 10 epochs, precision auto) is CoupleGen's own: the
             partner's sex as an input, face networks judging sex and identity (docs/recipes.md);
             pix2pix (256x256, 100 + 100 epochs) is the paper's recipe. --l1-weight overrides the
-            recipe's L1 weight; --sex-weight and --identity-weight the partner recipe's face terms;
+            recipe's L1 weight, --gan-weight its adversarial weight, --feature-matching-weight adds pix2pixHD's
+            discriminator feature matching; --sex-weight and --identity-weight the partner recipe's face terms;
             --diff-augment the discriminator's differentiable augmentations (DiffAugment);
             --upsampling the U-Net decoder's (resize: nearest x2 then 3x3, no checkerboard).
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);

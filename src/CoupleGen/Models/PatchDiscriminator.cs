@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using TorchSharp;
+using System.Linq;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -71,6 +71,38 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The shape does not fit the architecture.</exception>
     public override Tensor forward(Tensor input)
     {
+        CheckInput(input);
+        return Layers.Run(model, kernels, input);
+    }
+
+    /// <summary>
+    /// Returns what each hidden layer of <paramref name="input"/>'s forward pass sees, after its activation (four
+    /// feature maps with the default three layers): pix2pixHD's feature-matching loss compares them for real and
+    /// generated pairs. The caller's dispose scope owns them.
+    /// </summary>
+    /// <param name="input">The condition and the image concatenated along channels.</param>
+    /// <returns>The hidden activations, input side first.</returns>
+    /// <exception cref="ArgumentException">The shape does not fit the architecture.</exception>
+    internal IReadOnlyList<Tensor> Features(Tensor input)
+    {
+        CheckInput(input);
+        var layers = model.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        var features = new List<Tensor>();
+        Tensor x = input;
+        for (int i = 0; i < layers.Length - 1; i++)
+        {
+            x = kernels is null ? layers[i].call(x) : kernels[i](x);
+            if (layers[i] is LeakyRelu)
+            {
+                features.Add(x);
+            }
+        }
+
+        return features;
+    }
+
+    private void CheckInput(Tensor input)
+    {
         ArgumentNullException.ThrowIfNull(input);
         if (input.dim() != 4 || input.shape[1] != Options.InputChannels)
         {
@@ -81,8 +113,6 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"The discriminator with {Options.Layers} layers needs images of at least {MinimumImageSize}x{MinimumImageSize}; got {input.shape[2]}x{input.shape[3]}.", nameof(input));
         }
-
-        return Layers.Run(model, kernels, input);
     }
 
     /// <summary>Gets the layers in order.</summary>

@@ -81,6 +81,12 @@ public sealed record Pix2PixOptions
     /// <summary>Gets the weight of the generator's adversarial loss. Default: 1.</summary>
     public double GanWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Gets the weight of pix2pixHD's discriminator feature-matching loss (<see cref="Losses.FeatureMatchingLoss"/>) in the
+    /// generator's objective; 0 turns it off. Recipes with a <see cref="PatchDiscriminator"/> only. Default: 0 (pix2pix has none).
+    /// </summary>
+    public double FeatureMatchingWeight { get; init; }
+
     /// <summary>Gets the weight of the total-variation loss (Σdy² + Σdx²)/√2 on the generated images; 0 turns it off. Default: 0 (pix2pix has none).</summary>
     public double TotalVariationWeight { get; init; }
 
@@ -194,6 +200,8 @@ public sealed record Pix2PixOptions
         Check(double.IsFinite(SexLossWeight) && SexLossWeight >= 0, nameof(SexLossWeight), SexLossWeight, "finite and non-negative");
         Check(double.IsFinite(IdentityLossWeight) && IdentityLossWeight >= 0, nameof(IdentityLossWeight), IdentityLossWeight, "finite and non-negative");
         Check(Recipe == TrainingRecipe.Partner || (SexLossWeight == 0 && IdentityLossWeight == 0), nameof(SexLossWeight), SexLossWeight, "0 (with IdentityLossWeight) outside the Partner recipe, whose face networks compute them");
+        Check(double.IsFinite(FeatureMatchingWeight) && FeatureMatchingWeight >= 0, nameof(FeatureMatchingWeight), FeatureMatchingWeight, "finite and non-negative");
+        Check(Recipe != TrainingRecipe.CoupleGenerator || FeatureMatchingWeight == 0, nameof(FeatureMatchingWeight), FeatureMatchingWeight, "0 in the CoupleGenerator recipe, whose discriminator does not expose its features");
         Check(double.IsFinite(PerceptualWeight) && PerceptualWeight >= 0, nameof(PerceptualWeight), PerceptualWeight, "finite and non-negative");
         Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "finite and positive");
         Check(Beta1 is >= 0 and < 1, nameof(Beta1), Beta1, "in [0, 1)");

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Native;
 using TorchSharp;
@@ -54,6 +55,11 @@ public sealed partial class Pix2PixTrainer
         Tensor lossGGan = objective.GeneratorAdversarialLoss(predictFakeForG);
         Tensor lossGL1 = nn.functional.l1_loss(fakeB, realB);
         Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)).Plus(lossGL1.mul(Scalars.Of(Options.L1Weight)));
+        if (Options.FeatureMatchingWeight > 0)
+        {
+            lossG = lossG.Plus(FeatureMatching(fakeAB, torch.cat(new[] { networkA, networkB }, 1)).mul(Scalars.Of(Options.FeatureMatchingWeight)));
+        }
+
         if (Options.TotalVariationWeight > 0)
         {
             lossG = lossG.Plus(TotalVariation(fakeB).mul(Scalars.Of(Options.TotalVariationWeight)));
@@ -79,6 +85,22 @@ public sealed partial class Pix2PixTrainer
 
     /// <summary>The discriminator's FP32 verdict on a batch of pairs, seen through <see cref="Pix2PixOptions.DiffAugment"/>.</summary>
     private Tensor Judge(Tensor pairs) => Discriminator.call(DiffAugment.Apply(pairs, Options.DiffAugment)).to(ScalarType.Float32);
+
+    /// <summary>
+    /// pix2pixHD's feature matching of generated against real pairs, on the pairs as they are: DiffAugment draws its
+    /// transforms independently per call, and features of differently shifted or cut pairs cannot be compared.
+    /// </summary>
+    private Tensor FeatureMatching(Tensor fakePairs, Tensor realPairs)
+    {
+        var discriminator = (Models.PatchDiscriminator)Discriminator;
+        IReadOnlyList<Tensor> real;
+        using (torch.no_grad())
+        {
+            real = discriminator.Features(realPairs);
+        }
+
+        return Losses.FeatureMatchingLoss.Compute(discriminator.Features(fakePairs), real);
+    }
 
     /// <summary>The original CoupleGenerator's total variation: (Σdy² + Σdx²) / √2 over the batch.</summary>
     internal static Tensor TotalVariation(Tensor images)
