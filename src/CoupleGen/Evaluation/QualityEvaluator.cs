@@ -2,14 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Data;
-using CoupleGen.Faces;
 using CoupleGen.Generation;
 using CoupleGen.Imaging;
 using CoupleGen.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace CoupleGen.Evaluation;
 

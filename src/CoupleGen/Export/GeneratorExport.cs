@@ -7,7 +7,6 @@ using CoupleGen.Models;
 using CoupleGen.Models.Interop;
 using CoupleGen.Training;
 using CoupleGen.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Export;

@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
-using CoupleGen.Imaging;
-using CoupleGen.Native;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Faces;

@@ -6,7 +6,6 @@ using CoupleGen.Native;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Faces;

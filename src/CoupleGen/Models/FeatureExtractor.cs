@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
-using CoupleGen.Native;
 using CoupleGen.Precision;
 
 namespace CoupleGen.Models;

@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using CoupleGen.Weights.Pickle;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Weights;

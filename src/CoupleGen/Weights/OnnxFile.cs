@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using CoupleGen.Weights.Pickle;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Weights;

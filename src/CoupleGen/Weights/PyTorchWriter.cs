@@ -5,7 +5,6 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using CoupleGen.Weights.Pickle;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Weights;

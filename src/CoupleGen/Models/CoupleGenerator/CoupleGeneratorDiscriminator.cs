@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using CoupleGen.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Errors;
 using CoupleGen.Weights;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -3,7 +3,6 @@ using CoupleGen.Losses;
 using CoupleGen.Models;
 using CoupleGen.Native;
 using CoupleGen.Training.Optimizers;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

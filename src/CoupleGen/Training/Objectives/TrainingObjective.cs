@@ -2,7 +2,6 @@ using System;
 using CoupleGen.Models;
 using CoupleGen.Models.CoupleGenerator;
 using CoupleGen.Training.Optimizers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Training.Objectives;

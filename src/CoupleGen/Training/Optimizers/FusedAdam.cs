@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Globalization;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Training.Optimizers;
