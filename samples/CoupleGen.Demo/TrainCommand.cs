@@ -95,9 +95,9 @@ internal static class TrainCommand
         PairDirection direction = ParseDirection(arguments.Text("direction"));
         string? diffAugment = arguments.Text("diff-augment");
         string? upsampling = arguments.Text("upsampling")?.ToLowerInvariant();
-        if (upsampling is not (null or "resize" or "transposed"))
+        if (upsampling is not (null or "resize" or "transposed" or "shuffle"))
         {
-            throw new UsageException($"--upsampling is resize or transposed, not '{upsampling}'.");
+            throw new UsageException($"--upsampling is resize, shuffle or transposed, not '{upsampling}'.");
         }
 
         if (upsampling is not null && recipe == "couplegenerator")
@@ -171,7 +171,10 @@ internal static class TrainCommand
             CheckpointInterval = checkpointEvery,
             Precision = precision,
             DiffAugment = diffAugment is null ? options.DiffAugment : ParseDiffAugment(diffAugment),
-            Generator = upsampling is null ? options.Generator : options.Generator with { Upsampling = upsampling == "resize" ? UnetUpsampling.ResizeConvolution : UnetUpsampling.TransposedConvolution },
+            Generator = upsampling is null ? options.Generator : options.Generator with
+            {
+                Upsampling = upsampling switch { "resize" => UnetUpsampling.ResizeConvolution, "shuffle" => UnetUpsampling.PixelShuffle, _ => UnetUpsampling.TransposedConvolution },
+            },
         };
         if (recipe == "couplegenerator" && featureMatchingWeight > 0)
         {

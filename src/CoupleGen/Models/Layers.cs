@@ -12,6 +12,9 @@ internal static class Layers
 {
     private static readonly double[] Doubling = { 2.0, 2.0 };
 
+    /// <summary>The channels a pixel shuffle by 2 turns into one output channel's 2x2 block.</summary>
+    private const long SubPixels = 4;
+
     /// <summary>Convolutions followed by batch norm carry no bias (the norm's shift replaces it); with instance norm they do.</summary>
     public static bool ConvolutionHasBias(NormalizationKind normalization) => normalization == NormalizationKind.Instance;
 
@@ -34,8 +37,32 @@ internal static class Layers
             nn.Upsample(scale_factor: Doubling, mode: UpsampleMode.Nearest),
             nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 1, padding: 1, bias: bias),
         },
+        UnetUpsampling.PixelShuffle => new nn.Module<Tensor, Tensor>[]
+        {
+            SubPixelConvolution(nn.Conv2d(inChannels, outChannels * SubPixels, kernel_size: 3, stride: 1, padding: 1, bias: bias)),
+            nn.PixelShuffle(2),
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(upsampling), upsampling, "Unknown upsampling."),
     };
+
+    /// <summary>
+    /// ICNR (Aitken et al. 2017): gives the four output channels that a pixel shuffle turns into one 2x2 block
+    /// one kernel and bias (drawn as the convolution's own initialisation drew them), so each block starts flat.
+    /// Returns <paramref name="convolution"/>.
+    /// </summary>
+    public static Conv2d SubPixelConvolution(Conv2d convolution)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        Tensor weight = convolution.weight!;
+        weight.copy_(weight.narrow(0, 0, weight.shape[0] / SubPixels).repeat_interleave(SubPixels, dim: 0));
+        if (convolution.bias is { } bias)
+        {
+            bias.copy_(bias.narrow(0, 0, bias.shape[0] / SubPixels).repeat_interleave(SubPixels, dim: 0));
+        }
+
+        return convolution;
+    }
 
     /// <summary>
     /// Replaces how each layer of <paramref name="model"/> is computed: one function per layer (e.g. a
@@ -97,6 +124,19 @@ internal static class Layers
                     nn.init.normal_(norm.weight!, 1.0, 0.02);
                     nn.init.zeros_(norm.bias!);
                     break;
+            }
+        }
+
+        // The sub-pixel convolutions were just drawn like the others; ICNR ties their blocks again.
+        foreach (var sequential in module.modules().OfType<Sequential>())
+        {
+            var layers = sequential.children().ToList();
+            for (int i = 0; i + 1 < layers.Count; i++)
+            {
+                if (layers[i] is Conv2d convolution && layers[i + 1] is PixelShuffle)
+                {
+                    SubPixelConvolution(convolution);
+                }
             }
         }
     }

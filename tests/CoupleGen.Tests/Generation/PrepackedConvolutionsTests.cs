@@ -114,11 +114,13 @@ public class PrepackedConvolutionsTests
         Assert.True(actual.sub(expected).abs().max().item<float>() < 1e-4, "FP32 prepacked path equals the modules");
     }
 
-    [Fact]
-    public void AResizeConvolutionDecoderPacksOnlyItsDownConvolutions()
+    [Theory]
+    [InlineData(UnetUpsampling.ResizeConvolution)]
+    [InlineData(UnetUpsampling.PixelShuffle)]
+    public void AStrideOneDecoderPacksOnlyItsDownConvolutions(UnetUpsampling upsampling)
     {
         torch.manual_seed(5);
-        using var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 16, Upsampling = UnetUpsampling.ResizeConvolution });
+        using var generator = new UnetGenerator(new UnetGeneratorOptions { Downsamplings = 6, Filters = 16, Upsampling = upsampling });
         generator.eval();
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();

@@ -88,6 +88,32 @@ public class UnetGeneratorTests
 
         Assert.True(InteriorRange(UnetUpsampling.TransposedConvolution) > 0.01);
         Assert.True(InteriorRange(UnetUpsampling.ResizeConvolution) < 1e-5);
+        Assert.True(InteriorRange(UnetUpsampling.PixelShuffle) < 1e-5);
+    }
+
+    [Fact]
+    public void APixelShuffleDecoderTiesTheKernelsOfEachBlockAtInitialisationAndKeepsTheShape()
+    {
+        var options = new UnetGeneratorOptions { Downsamplings = 5, Filters = 8, InputChannels = 4, Upsampling = UnetUpsampling.PixelShuffle };
+        using var generator = new UnetGenerator(options);
+        Assert.Equal(5, generator.modules().OfType<TorchSharp.Modules.PixelShuffle>().Count());
+        Assert.Empty(generator.modules().OfType<TorchSharp.Modules.Upsample>());
+
+        // The outermost level: down, inner, ReLU, a 3x3 convolution to 4 x 3 channels, the shuffle, Tanh.
+        var keys = generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        Tensor outer = keys["model.model.3.weight"];
+        Assert.Equal(new long[] { 12, 16, 3, 3 }, outer.shape);
+
+        // ICNR survives pix2pix's initialisation: the four channels of each block share one kernel, not all blocks one.
+        Tensor blocks = outer.view(3, 4, 16, 3, 3);
+        Assert.True(blocks.sub(blocks.narrow(1, 0, 1)).abs().max().item<float>() == 0);
+        Assert.True(blocks.select(0, 0).sub(blocks.select(0, 1)).abs().max().item<float>() > 0);
+
+        generator.eval();
+        using var noGrad = torch.no_grad();
+        using var input = torch.rand(2, 4, 32, 32) * 2 - 1;
+        using var output = generator.call(input);
+        Assert.Equal(new long[] { 2, 3, 32, 32 }, output.shape);
     }
 
     [Theory]

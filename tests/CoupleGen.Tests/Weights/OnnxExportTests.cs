@@ -30,11 +30,13 @@ public class OnnxExportTests
         Assert.True(initializers["model.model.0.weight"].eq(weights["model.model.0.weight"]).all().item<bool>());
     }
 
-    [Fact]
-    public void AResizeConvolutionGeneratorExportsAndItsShapeIsReadBack()
+    [Theory]
+    [InlineData(UnetUpsampling.ResizeConvolution)]
+    [InlineData(UnetUpsampling.PixelShuffle)]
+    public void AnUpsamplingGeneratorExportsAndItsShapeIsReadBack(UnetUpsampling upsampling)
     {
-        string path = Path.Combine(TestData.NewFolder(), "resize.onnx");
-        var options = new UnetGeneratorOptions { Downsamplings = 5, Filters = 8, InputChannels = 4, Normalization = NormalizationKind.Instance, Upsampling = UnetUpsampling.ResizeConvolution };
+        string path = Path.Combine(TestData.NewFolder(), "upsampling.onnx");
+        var options = new UnetGeneratorOptions { Downsamplings = 5, Filters = 8, InputChannels = 4, Normalization = NormalizationKind.Instance, Upsampling = upsampling };
         torch.manual_seed(6);
         using var generator = new UnetGenerator(options);
         generator.eval();

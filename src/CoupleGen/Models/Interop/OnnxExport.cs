@@ -80,6 +80,10 @@ public static class OnnxExport
                         }
 
                         break;
+                    case PixelShuffle:
+                        // PyTorch's pixel shuffle takes channel c * 4 + 2i + j to pixel (i, j) of channel c: DepthToSpace's CRD order.
+                        x = Node("DepthToSpace", new[] { x }, Fresh(), ("blocksize", 2L), ("mode", "CRD"));
+                        break;
                     case ConvTranspose2d deconv:
                         x = Node("ConvTranspose", Inputs(x, Weight(name + ".weight", deconv.weight!), deconv.bias is null ? null : Weight(name + ".bias", deconv.bias)), Fresh(), ("kernel_shape", new long[] { 4, 4 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }));
                         break;
@@ -185,6 +189,7 @@ public static class OnnxExport
                     {
                         Conv2d conv => conv.weight!.shape[0],
                         ConvTranspose2d deconv => deconv.weight!.shape[1],
+                        PixelShuffle => channels / 4,
                         _ => channels,
                     };
                 }

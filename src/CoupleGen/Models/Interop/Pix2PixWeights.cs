@@ -28,14 +28,16 @@ public static partial class Pix2PixWeights
         }
 
         int levels = weights.Keys.Count(k => DownConvolution().IsMatch(k));
-        // The outermost level's up layer: a transposed convolution [in, out, 4, 4] after the ReLU, or, after an
-        // upsampling, a 3x3 convolution [out, in, 3, 3].
-        bool transposed = weights.TryGetValue("model.model.3.weight", out var up);
-        if (!transposed && !weights.TryGetValue("model.model.4.weight", out up))
+        // The outermost level's up layer: a transposed convolution [in, out, 4, 4] after the ReLU, a sub-pixel
+        // 3x3 convolution [4 out, in, 3, 3] there, or, after an upsampling, a 3x3 convolution [out, in, 3, 3].
+        bool afterRelu = weights.TryGetValue("model.model.3.weight", out var up);
+        if (!afterRelu && !weights.TryGetValue("model.model.4.weight", out up))
         {
             up = null;
         }
 
+        bool transposed = afterRelu && up!.dim() == 4 && up.shape[2] == 4;
+        bool shuffled = afterRelu && !transposed;
         if (levels < 5 || up is null || up.dim() != 4)
         {
             throw new InvalidWeightsException(weights.Source, $"it has {levels} U-Net levels; a pix2pix U-Net has at least 5.");
@@ -46,8 +48,8 @@ public static partial class Pix2PixWeights
             Downsamplings = levels,
             Filters = (int)first.shape[0],
             InputChannels = (int)first.shape[1],
-            OutputChannels = (int)up.shape[transposed ? 1 : 0],
-            Upsampling = transposed ? UnetUpsampling.TransposedConvolution : UnetUpsampling.ResizeConvolution,
+            OutputChannels = (int)(transposed ? up.shape[1] : shuffled ? up.shape[0] / 4 : up.shape[0]),
+            Upsampling = transposed ? UnetUpsampling.TransposedConvolution : shuffled ? UnetUpsampling.PixelShuffle : UnetUpsampling.ResizeConvolution,
             Normalization = weights.Keys.Any(k => k.EndsWith(".running_mean", StringComparison.Ordinal)) ? NormalizationKind.Batch : NormalizationKind.Instance,
         };
     }
