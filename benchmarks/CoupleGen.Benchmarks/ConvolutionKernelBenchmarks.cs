@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using CoupleGen.Kernels;
 using CoupleGen.Generation;
 using CoupleGen.Precision;
 using CoupleGen.Training;

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using CoupleGen.Errors;
 using CoupleGen.Faces;
+using CoupleGen.Kernels;
 using CoupleGen.Models;
 using CoupleGen.Models.Interop;
 using CoupleGen.Native;

@@ -64,26 +64,6 @@ internal static class Layers
         return convolution;
     }
 
-    /// <summary>
-    /// Replaces how each layer of <paramref name="model"/> is computed: one function per layer (e.g. a
-    /// convolution with prepacked or bfloat16 weights; the modules stay as they are), or <see langword="null"/>
-    /// for the modules themselves. Returns the functions to keep.
-    /// </summary>
-    public static Func<Tensor, Tensor>[]? CheckKernels(Sequential model, Func<Tensor, Tensor>[]? kernels)
-    {
-        int count = model.children().Count();
-        if (kernels is not null && kernels.Length != count)
-        {
-            throw new ArgumentException($"Expected {count} layer functions, got {kernels.Length}.", nameof(kernels));
-        }
-
-        return kernels;
-    }
-
-    /// <summary>Runs <paramref name="model"/>'s layers, or the functions that replace them (see <see cref="CheckKernels"/>).</summary>
-    public static Tensor Run(Sequential model, Func<Tensor, Tensor>[]? kernels, Tensor input) =>
-        kernels is null ? model.call(input) : kernels.Aggregate(input, (x, kernel) => kernel(x));
-
     /// <summary>Counts the trainable parameters of any module.</summary>
     public static long CountParameters(nn.Module module)
     {

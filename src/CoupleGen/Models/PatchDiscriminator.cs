@@ -15,7 +15,6 @@ namespace CoupleGen.Models;
 public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential model;
-    private Func<Tensor, Tensor>[]? kernels;
 
     /// <summary>Initializes a new instance of the <see cref="PatchDiscriminator"/> class on the CPU with pix2pix's initialization.</summary>
     /// <param name="options">The architecture; <see langword="null"/> for <see cref="PatchDiscriminatorOptions.Default"/>.</param>
@@ -72,7 +71,7 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         CheckInput(input);
-        return Layers.Run(model, kernels, input);
+        return ConvolutionOverrides.Run(model, input);
     }
 
     /// <summary>
@@ -91,7 +90,7 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
         Tensor x = input;
         for (int i = 0; i < layers.Length - 1; i++)
         {
-            x = kernels is null ? layers[i].call(x) : kernels[i](x);
+            x = ConvolutionOverrides.Call(layers[i], x);
             if (layers[i] is LeakyRelu)
             {
                 features.Add(x);
@@ -117,9 +116,6 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 
     /// <summary>Gets the layers in order.</summary>
     internal IEnumerable<nn.Module> Children => model.children();
-
-    /// <summary>Replaces how each layer of <see cref="Children"/> is computed; <see langword="null"/> restores the modules (see <see cref="Layers.CheckKernels"/>).</summary>
-    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels) => kernels = Layers.CheckKernels(model, layerKernels);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -15,7 +14,6 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential model;
     private readonly bool outermost;
-    private Func<Tensor, Tensor>[]? kernels;
 
     public UnetSkipBlock(long outerChannels, long innerChannels, long inputChannels, UnetSkipBlock? inner, bool outermost, NormalizationKind normalization, bool useDropout, UnetUpsampling upsampling)
         : base(nameof(UnetSkipBlock))
@@ -68,26 +66,16 @@ internal sealed class UnetSkipBlock : nn.Module<Tensor, Tensor>
     /// <summary>Gets a value indicating whether this is the outermost level (no concatenation).</summary>
     internal bool IsOutermost => outermost;
 
-    /// <summary>
-    /// Replaces how each layer is computed: one function per layer of <see cref="Children"/>, e.g. a
-    /// convolution with prepacked or bfloat16 weights; the modules themselves stay as they are.
-    /// <see langword="null"/> restores the modules.
-    /// </summary>
-    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels) => kernels = Layers.CheckKernels(model, layerKernels);
-
     public override Tensor forward(Tensor input)
     {
         if (outermost)
         {
-            return RunLayers(input);
+            return ConvolutionOverrides.Run(model, input);
         }
 
         using var scope = NewDisposeScope();
-        Tensor inner = RunLayers(input);
-        return torch.cat(new[] { input, inner }, 1).MoveToOuterDisposeScope();
+        return torch.cat(new[] { input, ConvolutionOverrides.Run(model, input) }, 1).MoveToOuterDisposeScope();
     }
-
-    private Tensor RunLayers(Tensor input) => Layers.Run(model, kernels, input);
 
     protected override void Dispose(bool disposing)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Errors;
+using CoupleGen.Kernels;
 using CoupleGen.Losses;
 using CoupleGen.Models;
 using CoupleGen.Models.CoupleGenerator;
@@ -82,7 +83,7 @@ public sealed partial class Pix2PixTrainer : IDisposable
         Generator.to(Device);
         Discriminator.to(Device);
         PerceptualLoss?.Features.to(Device);
-        convolutions = new CheckedConvolutions(Generator, Discriminator, options.BatchSize, options.ImageSize, CheckedConvolutions.UseMixed(options.Precision, Device));
+        convolutions = new CheckedConvolutions(Generator, Discriminator, options.BatchSize, options.ImageSize, ResolvesToMixed(options.Precision, Device));
         string replaced = string.Join(", ", convolutions.Workarounds.Select(choice => $"{choice.Key}: {choice.Value}"));
         if (replaced.Length > 0)
         {
@@ -113,6 +114,14 @@ public sealed partial class Pix2PixTrainer : IDisposable
 
     /// <summary>Gets a value indicating whether the networks train in bfloat16 mixed precision (<see cref="Pix2PixOptions.Precision"/> resolved for <see cref="Device"/>).</summary>
     public bool UsesMixedPrecision => convolutions.MixedPrecision;
+
+    /// <summary>Resolves <see cref="TrainingPrecision.Auto"/>: mixed precision on a CPU with native bfloat16.</summary>
+    internal static bool ResolvesToMixed(TrainingPrecision precision, Device device) => precision switch
+    {
+        TrainingPrecision.MixedBf16 => true,
+        TrainingPrecision.Auto => Native.CpuFeatures.PrefersBFloat16(device),
+        _ => false,
+    };
 
     /// <summary>Gets how each convolution is computed, by name, as chosen by the checks at construction (see <see cref="CheckedConvolutions"/>).</summary>
     internal IReadOnlyDictionary<string, ConvolutionKernel> ConvolutionKernels => convolutions.Choices;

@@ -14,7 +14,6 @@ namespace CoupleGen.Models.CoupleGenerator;
 public sealed class CoupleGeneratorDiscriminator : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential model;
-    private Func<Tensor, Tensor>[]? kernels;
 
     /// <summary>Initializes a new instance of the <see cref="CoupleGeneratorDiscriminator"/> class on the CPU.</summary>
     /// <param name="filters">Filters in the first layer (<c>ndf</c>). Default: 64.</param>
@@ -67,14 +66,11 @@ public sealed class CoupleGeneratorDiscriminator : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"The discriminator expects [N, {InputChannels}, H, W] with H, W >= 32; got [{string.Join(", ", input.shape)}].", nameof(input));
         }
 
-        return Layers.Run(model, kernels, input);
+        return ConvolutionOverrides.Run(model, input);
     }
 
     /// <summary>Gets the layers in order.</summary>
     internal IEnumerable<nn.Module> Children => model.children();
-
-    /// <summary>Replaces how each layer of <see cref="Children"/> is computed; <see langword="null"/> restores the modules (see <see cref="Layers.CheckKernels"/>).</summary>
-    internal void UseKernels(Func<Tensor, Tensor>[]? layerKernels) => kernels = Layers.CheckKernels(model, layerKernels);
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -21,8 +21,6 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
     private readonly ModuleList<BatchNorm2d> encoder_norms;
     private readonly ModuleList<ConvTranspose2d> decoders;
     private readonly ModuleList<BatchNorm2d> decoder_norms;
-    private Func<Tensor, Tensor>[]? encoderKernels;
-    private Func<Tensor, Tensor>[]? decoderKernels;
 
     /// <summary>Initializes a new instance of the <see cref="CoupleGeneratorUnet"/> class on the CPU, initialised like the original (weights N(0, 0.02), norm scales N(1, 0.02), offsets 0).</summary>
     /// <param name="options">The shape; <see langword="null"/> for the original's.</param>
@@ -89,21 +87,6 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
     /// <summary>Gets the transposed convolutions, innermost first.</summary>
     internal IReadOnlyList<ConvTranspose2d> Decoders => decoders.ToList();
 
-    /// <summary>
-    /// Replaces how each convolution is computed (inference only), e.g. with prepacked weights: one function
-    /// per encoder and per decoder; <see langword="null"/> restores the modules.
-    /// </summary>
-    internal void UseKernels(Func<Tensor, Tensor>[]? encoderFunctions, Func<Tensor, Tensor>[]? decoderFunctions)
-    {
-        if ((encoderFunctions is not null && encoderFunctions.Length != Options.Downsamplings) || (decoderFunctions is not null && decoderFunctions.Length != Options.Downsamplings))
-        {
-            throw new ArgumentException($"Expected {Options.Downsamplings} functions for the encoders and for the decoders.");
-        }
-
-        encoderKernels = encoderFunctions;
-        decoderKernels = decoderFunctions;
-    }
-
     /// <summary>Maps [N, InputChannels, H, W] in [-1, 1] to [N, OutputChannels, H, W] in [-1, 1].</summary>
     /// <param name="input">The batch; H and W multiples of <see cref="MinimumImageSize"/>, and large enough that the bottleneck's batch norm sees more than one value per channel.</param>
     /// <returns>The generated batch.</returns>
@@ -130,7 +113,7 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
         for (int i = 0; i < n; i++)
         {
             Tensor activated = i == 0 ? x : x.leaky_relu(slopeScalar);
-            Tensor encoded = encoderKernels is { } down ? down[i](activated) : encoders[i].call(activated);
+            Tensor encoded = ConvolutionOverrides.Call(encoders[i], activated);
             x = i == 0 ? encoded : encoder_norms[i - 1].call(encoded);
             skips[i] = x;
         }
@@ -138,7 +121,7 @@ public sealed class CoupleGeneratorUnet : nn.Module<Tensor, Tensor>
         x = x.leaky_relu(slopeScalar);
         for (int j = 0; j < n; j++)
         {
-            Tensor decoded = decoderKernels is { } up ? up[j](x) : decoders[j].call(x);
+            Tensor decoded = ConvolutionOverrides.Call(decoders[j], x);
             if (j == n - 1)
             {
                 return decoded.tanh().MoveToOuterDisposeScope();

@@ -1,4 +1,4 @@
-namespace CoupleGen.Training;
+namespace CoupleGen.Kernels;
 
 /// <summary>How the trainer computes one convolution (see <see cref="CheckedConvolutions"/>).</summary>
 internal enum ConvolutionKernel

@@ -6,7 +6,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Training;
+namespace CoupleGen.Kernels;
 
 /// <content>The kernels themselves: a convolution in a chosen format, with zero-padded output channels, or as an unfolded matrix product.</content>
 internal sealed partial class CheckedConvolutions

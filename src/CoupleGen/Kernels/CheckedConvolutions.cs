@@ -2,13 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Models;
-using CoupleGen.Models.CoupleGenerator;
 using CoupleGen.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Training;
+namespace CoupleGen.Kernels;
 
 /// <summary>
 /// How the trainer computes each convolution of its networks, chosen by checking the candidates at the
@@ -17,11 +16,11 @@ namespace CoupleGen.Training;
 /// libtorch 2.10's CPU convolutions return wrong input gradients when the output channels are not a
 /// multiple of 16 (the PatchGAN's last, 1-channel layer: relative error about 1; NaN for some shapes),
 /// in FP32 and in bfloat16; zero-padding the output channels to a multiple of 16 and slicing the result
-/// gives exact gradients at little cost. In <see cref="TrainingPrecision.MixedBf16"/> the candidates come
+/// gives exact gradients at little cost. In mixed precision the candidates come
 /// first in bfloat16 (autocast: the FP32 weight is cast at every call, so gradients and optimizer stay
 /// FP32; activations are bfloat16 channels-last), then in FP32. Layers whose FP32 module passes keep it,
 /// so an FP32 trainer with no failing layer computes exactly as before. TorchSharp has no autocast or
-/// per-op override, so the choices run through the networks' layer hooks.
+/// per-op override, so the choices run through <see cref="ConvolutionOverrides"/>.
 /// <para>
 /// In mixed precision on the CPU, weight-bound layers (each weight used at <see cref="WeightBoundUses"/>
 /// or fewer positions per batch: the U-Nets' inner levels, up to 16 MB of weights applied to a few
@@ -34,8 +33,6 @@ namespace CoupleGen.Training;
 /// </summary>
 internal sealed partial class CheckedConvolutions
 {
-    private const double Bf16Tolerance = 1.0 / 32;
-    private const double Fp32Tolerance = 1e-3;
     private const long ChannelMultiple = 16;
 
     /// <summary>At most this many uses of each weight per batch (output positions of a convolution, input positions of a transposed one) make a layer weight-bound.</summary>
@@ -46,13 +43,13 @@ internal sealed partial class CheckedConvolutions
     private readonly Dictionary<string, ConvolutionKernel> workarounds = new();
 
     /// <summary>Initializes a new instance of the <see cref="CheckedConvolutions"/> class, checking every convolution (disabled until <see cref="Enable"/>).</summary>
-    /// <param name="generator">The generator.</param>
-    /// <param name="discriminator">The discriminator.</param>
+    /// <param name="generator">The generator; its convolutions are named <c>Generator.</c> + their state-dict path.</param>
+    /// <param name="discriminator">The discriminator (<c>Discriminator.</c>).</param>
     /// <param name="batchSize">The training batch size.</param>
     /// <param name="imageSize">The training images' width and height.</param>
     /// <param name="mixedPrecision">Whether bfloat16 candidates come first.</param>
     /// <param name="rejectBf16">Tests only: treat every bfloat16 candidate as failed.</param>
-    /// <exception cref="NotSupportedException">A network has no layer hooks.</exception>
+    /// <exception cref="NotSupportedException">A network computes a convolution outside <see cref="ConvolutionOverrides"/>.</exception>
     public CheckedConvolutions(nn.Module<Tensor, Tensor> generator, nn.Module<Tensor, Tensor> discriminator, int batchSize, int imageSize, bool mixedPrecision, bool rejectBf16 = false)
     {
         MixedPrecision = mixedPrecision;
@@ -61,8 +58,8 @@ internal sealed partial class CheckedConvolutions
         using Tensor randomState = torch.get_rng_state();
         try
         {
-            Add(generator, nameof(Pix2PixTrainer.Generator), batchSize, imageSize, rejectBf16);
-            Add(discriminator, nameof(Pix2PixTrainer.Discriminator), batchSize, imageSize, rejectBf16);
+            Add(generator, "Generator", batchSize, imageSize, rejectBf16);
+            Add(discriminator, "Discriminator", batchSize, imageSize, rejectBf16);
         }
         finally
         {
@@ -78,14 +75,6 @@ internal sealed partial class CheckedConvolutions
 
     /// <summary>Gets the choices made because a preferred kernel failed its check, by name.</summary>
     public IReadOnlyDictionary<string, ConvolutionKernel> Workarounds => workarounds;
-
-    /// <summary>Resolves <see cref="TrainingPrecision.Auto"/>: mixed precision on a CPU with native bfloat16.</summary>
-    public static bool UseMixed(TrainingPrecision precision, Device device) => precision switch
-    {
-        TrainingPrecision.MixedBf16 => true,
-        TrainingPrecision.Auto => Native.CpuFeatures.PrefersBFloat16(device),
-        _ => false,
-    };
 
     /// <summary>
     /// Converts a batch to the networks' input format: bfloat16 channels-last in mixed precision, FP32 NCHW
@@ -110,36 +99,29 @@ internal sealed partial class CheckedConvolutions
             names[module] = name;
         }
 
-        var hosts = Hosts(network);
-
-        // Each network's first layer is a convolution, so it tells the input's channel count.
-        long channels = hosts[0].Layers.OfType<Convolution>().First().in_channels;
-        var shapes = RecordConvolutionInputs(network, hosts, new long[] { batchSize, channels, imageSize, imageSize });
-        foreach (var (layers, use) in hosts)
+        Device device = network.parameters().First().device;
+        using Tensor probe = torch.zeros(new[] { batchSize, ConvolutionInputs.InputChannels(network), imageSize, imageSize }, device: device);
+        var overrides = new List<(Convolution Convolution, Func<Tensor, Tensor> Kernel)>();
+        foreach (var (convolution, shape) in ConvolutionInputs.Record(network, probe))
         {
-            bool anyOverride = false;
-            Func<Tensor, Tensor>[] kernels = layers.Select(layer =>
+            var (choice, preferredFailed) = Choose(convolution, shape, rejectBf16);
+            string name = $"{networkName}.{names[convolution]}";
+            choices[name] = choice;
+            if (preferredFailed)
             {
-                if (layer is not Convolution convolution)
-                {
-                    return ((nn.Module<Tensor, Tensor>)layer).call;
-                }
-
-                var (choice, preferredFailed) = Choose(convolution, shapes[convolution], rejectBf16);
-                string name = $"{networkName}.{names[convolution]}";
-                choices[name] = choice;
-                if (preferredFailed)
-                {
-                    workarounds[name] = choice;
-                }
-
-                anyOverride |= choice != ConvolutionKernel.Module;
-                return Kernel(convolution, choice);
-            }).ToArray();
-            if (anyOverride || MixedPrecision)
-            {
-                switches.Add(on => use(on ? kernels : null));
+                workarounds[name] = choice;
             }
+
+            // In mixed precision every layer casts its input, so every convolution needs its kernel.
+            if (choice != ConvolutionKernel.Module || MixedPrecision)
+            {
+                overrides.Add((convolution, Kernel(convolution, choice)));
+            }
+        }
+
+        if (overrides.Count > 0)
+        {
+            switches.Add(on => overrides.ForEach(o => ConvolutionOverrides.Set(o.Convolution, on ? o.Kernel : null)));
         }
     }
 
@@ -169,9 +151,9 @@ internal sealed partial class CheckedConvolutions
         candidates.AddRange(new[] { ConvolutionKernel.Module, ConvolutionKernel.Fp32Padded });
         foreach (ConvolutionKernel candidate in candidates)
         {
-            double tolerance = IsBf16(candidate) ? Bf16Tolerance : Fp32Tolerance;
+            double tolerance = IsBf16(candidate) ? KernelCheck.Bf16Tolerance : KernelCheck.Fp32Tolerance;
             var result = Run(convolution, candidate, input, weight, ref outputGradient);
-            if (Close(result.Output, reference.Output, tolerance) && Close(result.InputGradient, reference.InputGradient, tolerance) && Close(result.WeightGradient, reference.WeightGradient, tolerance))
+            if (KernelCheck.Close(result.Output, reference.Output, tolerance) && KernelCheck.Close(result.InputGradient, reference.InputGradient, tolerance) && KernelCheck.Close(result.WeightGradient, reference.WeightGradient, tolerance))
             {
                 return (candidate, candidate != candidates[0]);
             }
@@ -210,71 +192,6 @@ internal sealed partial class CheckedConvolutions
         outputGradient ??= torch.randn(y.shape, device: y.device);
         y.backward(new[] { outputGradient.to(y.dtype) });
         return (y.to(ScalarType.Float32), x.grad!.to(ScalarType.Float32), w.grad!.to(ScalarType.Float32));
-    }
-
-    private static bool Close(Tensor candidate, Tensor reference, double tolerance)
-    {
-        double error = candidate.sub(reference).abs().max().item<float>();
-        double largest = reference.abs().max().item<float>();
-        return double.IsFinite(error) && error <= tolerance * Math.Max(largest, 1e-30);
-    }
-
-    /// <summary>The networks' layer hooks: each host's layers in order, and how to replace how they are computed.</summary>
-    private static List<(IReadOnlyList<nn.Module> Layers, Action<Func<Tensor, Tensor>[]?> Use)> Hosts(nn.Module network)
-    {
-        switch (network)
-        {
-            case UnetGenerator unet:
-                return unet.modules().OfType<UnetSkipBlock>()
-                    .Select(block => ((IReadOnlyList<nn.Module>)block.Children.ToList(), (Action<Func<Tensor, Tensor>[]?>)block.UseKernels))
-                    .ToList();
-            case CoupleGeneratorUnet couple:
-                int encoders = couple.Encoders.Count;
-                var layers = couple.Encoders.Cast<nn.Module>().Concat(couple.Decoders).ToList();
-                return new() { (layers, kernels => couple.UseKernels(kernels?[..encoders], kernels?[encoders..])) };
-            case PatchDiscriminator patch:
-                return new() { (patch.Children.ToList(), patch.UseKernels) };
-            case CoupleGeneratorDiscriminator critic:
-                return new() { (critic.Children.ToList(), critic.UseKernels) };
-            default:
-                throw new NotSupportedException($"The trainer does not know the layers of {network.GetType().Name}.");
-        }
-    }
-
-    /// <summary>Runs the network once without autograd to learn each convolution's input shape.</summary>
-    private static Dictionary<Convolution, long[]> RecordConvolutionInputs(nn.Module<Tensor, Tensor> network, List<(IReadOnlyList<nn.Module> Layers, Action<Func<Tensor, Tensor>[]?> Use)> hosts, long[] inputShape)
-    {
-        var shapes = new Dictionary<Convolution, long[]>(ReferenceEqualityComparer.Instance);
-        foreach (var (layers, use) in hosts)
-        {
-            use(layers.Select(layer => (Func<Tensor, Tensor>)(x =>
-            {
-                if (layer is Convolution convolution)
-                {
-                    shapes[convolution] = x.shape;
-                }
-
-                return ((nn.Module<Tensor, Tensor>)layer).call(x);
-            })).ToArray());
-        }
-
-        bool training = network.training;
-        try
-        {
-            // Evaluation mode: batch norm then needs no batch statistics, so a batch of 1 at 1x1 is fine.
-            network.eval();
-            using var noGrad = torch.no_grad();
-            using var scope = NewDisposeScope();
-            Device device = network.parameters().First().device;
-            network.call(torch.zeros(inputShape, device: device));
-        }
-        finally
-        {
-            network.train(training);
-            hosts.ForEach(host => host.Use(null));
-        }
-
-        return shapes;
     }
 
     private sealed class Disabler(List<Action<bool>> switches) : IDisposable

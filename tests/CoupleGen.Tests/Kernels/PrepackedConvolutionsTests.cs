@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using CoupleGen.Kernels;
 using CoupleGen.Data;
 using CoupleGen.Generation;
 using CoupleGen.Models;
@@ -10,7 +11,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Tests.Generation;
+namespace CoupleGen.Tests.Kernels;
 
 public class PrepackedConvolutionsTests
 {

@@ -2,13 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CoupleGen.Models;
-using CoupleGen.Models.CoupleGenerator;
 using CoupleGen.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Generation;
+namespace CoupleGen.Kernels;
 
 /// <summary>
 /// Keeps the U-Net's inner convolution weights in oneDNN's own blocked layout, so they are not
@@ -23,12 +22,8 @@ namespace CoupleGen.Generation;
 /// </summary>
 internal sealed class PrepackedConvolutions : IDisposable
 {
-    /// <summary>
-    /// The largest difference allowed between a prepacked layer and its module on a random input, relative to
-    /// the module's largest output: in bfloat16 both differ only in summation order (well under 1%), while
-    /// the wrong results found for channel counts that are not multiples of 16 were off by tens of percent.
-    /// </summary>
-    internal const double Tolerance = 1.0 / 32;
+    /// <summary>The largest difference allowed between a prepacked layer and its module on a random input, relative to the module's largest output (<see cref="KernelCheck.Bf16Tolerance"/>).</summary>
+    internal const double Tolerance = KernelCheck.Bf16Tolerance;
 
     /// <summary>
     /// Gets the widest input (pixels) of a prepacked down convolution and of a prepacked transposed one, by
@@ -91,12 +86,13 @@ internal sealed class PrepackedConvolutions : IDisposable
     public IReadOnlyList<string> Rejections => rejections;
 
     /// <summary>
-    /// Prepacks the eligible convolutions of a generator on the CPU (pix2pix <see cref="UnetGenerator"/> or
-    /// <see cref="CoupleGeneratorUnet"/>, FP32 or bfloat16 channels-last) and routes it through them. Each
-    /// layer is checked against its module on a random input first; a layer that differs, or that libtorch
-    /// cannot prepack, keeps its module. Unless <paramref name="keepModuleWeights"/>, a packed layer's
-    /// module weight is freed right away, so the weights never exist twice for more than one layer.
-    /// Returns <see langword="null"/> (generator untouched) when nothing was packed or the type is another.
+    /// Prepacks the eligible convolutions of a generator on the CPU (FP32, or bfloat16 channels-last): stride-2
+    /// convolutions and 4x4 stride-2 transposed ones whose input, at <paramref name="imageSize"/>, is small enough
+    /// (<see cref="MaxInput"/>), and routes them through <see cref="ConvolutionOverrides"/>. Each layer is checked
+    /// against its module on a random input first; a layer that differs, or that libtorch cannot prepack, keeps its
+    /// module. Unless <paramref name="keepModuleWeights"/>, a packed layer's module weight is freed right away, so the
+    /// weights never exist twice for more than one layer. Returns <see langword="null"/> (generator untouched) when
+    /// nothing was packed.
     /// </summary>
     /// <param name="generator">The generator, prepared for inference.</param>
     /// <param name="imageSize">The side of the images it will see (layers are packed for their input sizes).</param>
@@ -108,19 +104,14 @@ internal sealed class PrepackedConvolutions : IDisposable
         try
         {
             using var noGrad = torch.no_grad();
-            Action? route = generator switch
-            {
-                UnetGenerator unet => packed.PlanUnet(unet, imageSize),
-                CoupleGeneratorUnet couple => packed.PlanCoupleGenerator(couple, imageSize),
-                _ => null,
-            };
-            if (route is null || packed.PackedLayers == 0)
+            var plan = packed.Plan(generator, imageSize);
+            if (packed.PackedLayers == 0)
             {
                 packed.Dispose();
                 return null;
             }
 
-            route();
+            plan.ForEach(layer => ConvolutionOverrides.Set(layer.Convolution, layer.Kernel));
             return packed;
         }
         catch
@@ -130,78 +121,44 @@ internal sealed class PrepackedConvolutions : IDisposable
         }
     }
 
-    /// <summary>Routes every level back through its modules (only possible when they kept their weights).</summary>
-    public static void Remove(nn.Module<Tensor, Tensor> generator)
-    {
-        switch (generator)
-        {
-            case UnetGenerator unet:
-                for (UnetSkipBlock? block = unet.Outermost; block is not null; block = block.Children.OfType<UnetSkipBlock>().FirstOrDefault())
-                {
-                    block.UseKernels(null);
-                }
+    /// <summary>Routes every convolution back through its module (only possible when they kept their weights).</summary>
+    public static void Remove(nn.Module<Tensor, Tensor> generator) => ConvolutionOverrides.Clear(generator);
 
-                break;
-            case CoupleGeneratorUnet couple:
-                couple.UseKernels(null, null);
-                break;
+    private List<(Convolution Convolution, Func<Tensor, Tensor> Kernel)> Plan(nn.Module<Tensor, Tensor> generator, int imageSize)
+    {
+        Tensor weight = generator.parameters().First();
+        var (convolutionMax, transposedMax) = MaxInput(weight.dtype);
+        var plan = new List<(Convolution Convolution, Func<Tensor, Tensor> Kernel)>();
+        List<(Convolution Convolution, long[] Shape)> inputs;
+        using (var scope = NewDisposeScope())
+        {
+            // A batch of 2: batch-statistics norms (CoupleGenerator's) need more than one value per channel at a 1x1 bottleneck.
+            Tensor probe = torch.zeros(2, ConvolutionInputs.InputChannels(generator), imageSize, imageSize, device: weight.device);
+            inputs = ConvolutionInputs.Record(generator, weight.dtype == ScalarType.BFloat16 ? BFloat16Inference.ToInput(probe) : probe);
         }
-    }
 
-    private Action PlanUnet(UnetGenerator generator, int imageSize)
-    {
-        var (convolutionMax, transposedMax) = MaxInput(generator.parameters().First().dtype);
-        var plans = new List<(UnetSkipBlock Block, Func<Tensor, Tensor>[] Kernels)>();
-        UnetSkipBlock? block = generator.Outermost;
-        int size = imageSize;
-        while (block is not null)
+        foreach (var (convolution, shape) in inputs)
         {
-            var layers = block.Children.ToList();
-            var kernels = new Func<Tensor, Tensor>[layers.Count];
-            UnetSkipBlock? inner = null;
-            for (int i = 0; i < layers.Count; i++)
+            int size = (int)shape[2];
+            Func<Tensor, Tensor>? kernel = convolution switch
             {
-                kernels[i] = layers[i] switch
-                {
-                    Conv2d { stride: [2, 2] } convolution => DownOrModule(convolution, size, convolutionMax),
-                    ConvTranspose2d transposed => UpOrModule(transposed, size / 2, transposedMax),
-                    nn.Module<Tensor, Tensor> module => module.call,
-                    _ => throw new InvalidOperationException($"Unexpected layer {layers[i].GetName()}."),
-                };
-                inner ??= layers[i] as UnetSkipBlock;
+                Conv2d { stride: [2, 2], kernel_size: [4, 4] } down when size <= convolutionMax && (tryAnyChannelCount || down.weight!.shape[0] % 16 == 0)
+                    => Verified(down, down.weight!.shape[1], size, () => Down(down, size)),
+                ConvTranspose2d { stride: [2, 2], kernel_size: [4, 4] } up when size <= transposedMax && (tryAnyChannelCount || up.weight!.shape[1] % 4 == 0)
+                    => Verified(up, up.weight!.shape[0], size, () => Up(up, size)),
+                _ => null,
+            };
+            if (kernel is not null)
+            {
+                plan.Add((convolution, kernel));
             }
-
-            plans.Add((block, kernels));
-            block = inner;
-            size /= 2;
         }
 
-        return () => plans.ForEach(plan => plan.Block.UseKernels(plan.Kernels));
+        return plan;
     }
 
-    private Action PlanCoupleGenerator(CoupleGeneratorUnet generator, int imageSize)
-    {
-        var (convolutionMax, transposedMax) = MaxInput(generator.parameters().First().dtype);
-        int levels = generator.Options.Downsamplings;
-
-        // Encoder i reads imageSize / 2^i pixels; decoder j (innermost first) reads imageSize / 2^(levels - j).
-        var down = generator.Encoders.Select((convolution, i) => DownOrModule(convolution, imageSize >> i, convolutionMax)).ToArray();
-        var up = generator.Decoders.Select((transposed, j) => UpOrModule(transposed, imageSize >> (levels - j), transposedMax)).ToArray();
-        return () => generator.UseKernels(down, up);
-    }
-
-    private Func<Tensor, Tensor> DownOrModule(Conv2d convolution, int inputSize, int maxInput) =>
-        inputSize <= maxInput && (tryAnyChannelCount || convolution.weight!.shape[0] % 16 == 0)
-            ? Verified(convolution, convolution.weight!.shape[1], inputSize, () => Down(convolution, inputSize))
-            : convolution.call;
-
-    private Func<Tensor, Tensor> UpOrModule(ConvTranspose2d transposed, int inputSize, int maxInput) =>
-        inputSize <= maxInput && (tryAnyChannelCount || transposed.weight!.shape[1] % 4 == 0)
-            ? Verified(transposed, transposed.weight!.shape[0], inputSize, () => Up(transposed, inputSize))
-            : transposed.call;
-
-    /// <summary>Packs one layer and keeps the packed function only if it gives the module's output on a random input.</summary>
-    private Func<Tensor, Tensor> Verified(Convolution module, long channels, int inputSize, Func<Func<Tensor, Tensor>> pack)
+    /// <summary>Packs one layer and returns the packed function only if it gives the module's output on a random input.</summary>
+    private Func<Tensor, Tensor>? Verified(Convolution module, long channels, int inputSize, Func<Func<Tensor, Tensor>> pack)
     {
         int ownedBefore = owned.Count;
         try
@@ -217,10 +174,7 @@ internal sealed class PrepackedConvolutions : IDisposable
                     probe = BFloat16Inference.ToInput(probe);
                 }
 
-                Tensor expected = module.call(probe).to(ScalarType.Float32);
-                Tensor actual = kernel(probe).to(ScalarType.Float32);
-                difference = actual.sub(expected).abs().max().item<float>();
-                scale = expected.abs().max().item<float>();
+                (difference, scale) = KernelCheck.Difference(kernel(probe), module.call(probe));
             }
 
             if (!(difference <= Tolerance * Math.Max(scale, 1e-6)))
@@ -242,7 +196,7 @@ internal sealed class PrepackedConvolutions : IDisposable
             owned.Skip(ownedBefore).ToList().ForEach(tensor => tensor.Dispose());
             owned.RemoveRange(ownedBefore, owned.Count - ownedBefore);
             rejections.Add(ex.Message);
-            return module.call;
+            return null;
         }
     }
 

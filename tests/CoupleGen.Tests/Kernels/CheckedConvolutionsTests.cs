@@ -1,13 +1,14 @@
 using System;
 using System.Linq;
 using TorchSharp;
+using CoupleGen.Kernels;
 using CoupleGen.Models;
 using CoupleGen.Precision;
 using CoupleGen.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace CoupleGen.Tests.Training;
+namespace CoupleGen.Tests.Kernels;
 
 public class CheckedConvolutionsTests
 {
