@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Some convolutions keep their modules instead of prepacked weights ({Reason}); they are slower at batch 1")]
     public static partial void PrepackingRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "libLibTorchSharp.so's GLIBCXX_3.4.32 requirement (this system's libstdc++ lacks it): {Outcome}")]
+    public static partial void LibTorchSharpFixed(ILogger logger, string outcome);
 }

@@ -93,6 +93,11 @@ public static class CoupleGenRuntime
             {
                 CoupleGen.Log.RuntimeReady(logger, torch.__version__, torch.cuda.is_available(), MallocTuned, NativeJpegDecoder ?? "ImageSharp");
             }
+
+            if (LibTorchSharpLoadFix.Outcome != LibTorchSharpLoadFix.NotNeeded)
+            {
+                CoupleGen.Log.LibTorchSharpFixed(logger, LibTorchSharpLoadFix.Outcome);
+            }
         }
     }
 

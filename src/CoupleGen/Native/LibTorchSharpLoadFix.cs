@@ -13,15 +13,22 @@ namespace CoupleGen.Native;
 /// projects. When CoupleGen is first used on a system whose libstdc++ lacks that version, this
 /// makes the same one-flag change to the copy in the app's own folder (atomically, never in the
 /// NuGet cache) before TorchSharp loads it. TorchSharp loads its library by path, so a copy
-/// elsewhere could not be substituted.
+/// elsewhere could not be substituted. Set <c>COUPLEGEN_LIBTORCHSHARP_FIX=0</c> to leave the file untouched;
+/// what happened is logged once when CoupleGen's runtime starts (<see cref="Outcome"/>).
 /// </summary>
 internal static class LibTorchSharpLoadFix
 {
     private const string FileName = "libLibTorchSharp.so";
     private const string RelaxedVersion = "GLIBCXX_3.4.32";
 
+    /// <summary>The environment variable that turns the fix off when it is <c>0</c>.</summary>
+    internal const string OptOutVariable = "COUPLEGEN_LIBTORCHSHARP_FIX";
+
     /// <summary>Gets what the fix did in this process.</summary>
-    public static string Outcome { get; private set; } = "not needed";
+    public static string Outcome { get; private set; } = NotNeeded;
+
+    /// <summary>The <see cref="Outcome"/> when this system's libstdc++ has the version (or the system is not Linux).</summary>
+    internal const string NotNeeded = "not needed";
 
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries", Justification = "The fix must run before TorchSharp's first native call, which TorchSharp's own types can trigger before any CoupleGen method runs.")]
@@ -32,8 +39,13 @@ internal static class LibTorchSharpLoadFix
             return;
         }
 
-        Outcome = TryFix(AppContext.BaseDirectory);
+        Outcome = IsOptedOut(Environment.GetEnvironmentVariable(OptOutVariable))
+            ? $"left as it is ({OptOutVariable}=0)"
+            : TryFix(AppContext.BaseDirectory);
     }
+
+    /// <summary>Whether the opt-out variable's value turns the fix off.</summary>
+    internal static bool IsOptedOut(string? value) => value?.Trim() == "0";
 
     /// <summary>Relaxes the requirement in the app folder's copy, if present and not yet relaxed; never throws.</summary>
     internal static string TryFix(string appFolder)

@@ -79,6 +79,18 @@ public class LibTorchSharpLoadFixTests
         Assert.Equal("no libLibTorchSharp.so in the app folder", LibTorchSharpLoadFix.TryFix(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(original))))!));
         Assert.Equal(before, File.ReadAllBytes(original));
     }
+
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData(" 0 ", true)]
+    [InlineData("1", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void OnlyZeroTurnsTheLibTorchSharpFixOff(string? value, bool optedOut)
+    {
+        Assert.Equal("COUPLEGEN_LIBTORCHSHARP_FIX", LibTorchSharpLoadFix.OptOutVariable);
+        Assert.Equal(optedOut, LibTorchSharpLoadFix.IsOptedOut(value));
+    }
 }
 
 public class NativeRuntimeDiagnosisTests
