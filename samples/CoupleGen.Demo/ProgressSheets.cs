@@ -16,13 +16,14 @@ namespace CoupleGen.Demo;
 /// <summary>
 /// Passes progress on, and every <c>interval</c> steps writes DIR/progress/step-NNNNNN.png: a contact
 /// sheet (input | generated | real) of the first held-out pairs, and prints what a person would see in
-/// all held-out outputs (sex agreement with the real partner, identity similarity, sharpness), so a run
-/// can be watched as it learns.
+/// all held-out outputs (<see cref="QualityEvaluator.ScoreModel"/>: sex agreement with the real partner,
+/// identity similarity, partner rank, sharpness), so a run can be watched as it learns.
 /// </summary>
 internal sealed class ProgressSheets : IProgress<TrainingProgress>, IDisposable
 {
     private readonly FaceAttributeEstimator estimator = new();
     private readonly FaceEmbedder embedder = new();
+    private readonly QualityEvaluationOptions scoring;
     private const int Rows = 4;
     private readonly IProgress<TrainingProgress> inner;
     private readonly Pix2PixTrainer trainer;
@@ -39,6 +40,7 @@ internal sealed class ProgressSheets : IProgress<TrainingProgress>, IDisposable
         this.direction = direction;
         folder = Path.Combine(output, "progress");
         this.interval = interval;
+        scoring = new QualityEvaluationOptions { Direction = direction, AttributeEstimator = estimator, Embedder = embedder };
     }
 
     public void Report(TrainingProgress value)
@@ -56,10 +58,9 @@ internal sealed class ProgressSheets : IProgress<TrainingProgress>, IDisposable
         using var generator = PartnerGenerator.FromTrainer(trainer);
         var owned = new List<Image<Rgb24>>();
         var rows = new List<IReadOnlyList<Image<Rgb24>>>();
-        double sexAgreement = 0, identity = 0, sharpness = 0, realSharpness = 0;
         try
         {
-            for (int i = 0; i < heldOut.Count; i++)
+            for (int i = 0; i < Math.Min(Rows, heldOut.Count); i++)
             {
                 using ImagePair pair = heldOut.GetPair(i);
                 Image<Rgb24> input = Fit(direction == PairDirection.BToA ? pair.B : pair.A, generator.ImageSize);
@@ -68,26 +69,20 @@ internal sealed class ProgressSheets : IProgress<TrainingProgress>, IDisposable
                 owned.Add(real);
                 Image<Rgb24> generated = generator.Generate(input);
                 owned.Add(generated);
-                if (rows.Count < Rows)
-                {
-                    rows.Add(new[] { input, generated, real });
-                }
-
-                sexAgreement += estimator.Estimate(generated).Sex == estimator.Estimate(real).Sex ? 1 : 0;
-                identity += embedder.Embed(generated).CosineSimilarity(embedder.Embed(real));
-                sharpness += ImageMetrics.LaplacianVariance(generated);
-                realSharpness += ImageMetrics.LaplacianVariance(real);
+                rows.Add(new[] { input, generated, real });
             }
 
             using Image<Rgb24> sheet = ContactSheet.Create(rows, generator.ImageSize);
             Directory.CreateDirectory(folder);
             ImageFiles.Save(sheet, Path.Combine(folder, $"step-{step:D6}.png"));
-            Console.WriteLine($"held-out at step {step}: sex agreement {sexAgreement / heldOut.Count:F2}, identity similarity {identity / heldOut.Count:F3}, sharpness vs real {sharpness / realSharpness:F2} ({heldOut.Count} pairs)");
         }
         finally
         {
             owned.ForEach(image => image.Dispose());
         }
+
+        QualityRow model = QualityEvaluator.ScoreModel(generator, heldOut, scoring);
+        Console.WriteLine($"held-out at step {step}: sex agreement {model.SexAgreement:F2}, identity similarity {model.IdentitySimilarity:F3}, partner rank {model.PartnerRank:F1}, sharpness vs real {model.Sharpness:F2} ({heldOut.Count} pairs)");
     }
 
     public void Dispose()

@@ -100,6 +100,31 @@ public class QualityEvaluatorTests
     }
 
     [Fact]
+    public void ScoringTheModelAloneGivesTheModelRowOfAFullEvaluation()
+    {
+        using var trainer = new Pix2PixTrainer(TestData.TinyOptions());
+        using var generator = PartnerGenerator.FromTrainer(trainer, new PartnerGeneratorOptions { Device = torch.CPU });
+        var heldOut = new SyntheticCoupleDataset(3, 32, seed: 4);
+        var options = new QualityEvaluationOptions { Direction = PairDirection.AToB };
+
+        QualityRow alone = QualityEvaluator.ScoreModel(generator, heldOut, options);
+        QualityRow inReport = QualityEvaluator.Evaluate(generator, heldOut, new SyntheticCoupleDataset(2, 32, seed: 5), options).Rows.Single(r => r.Method == QualityEvaluator.Model);
+
+        Assert.Equal(inReport, alone);
+        Assert.NotNull(alone.PartnerRank);
+        Assert.Throws<System.ArgumentException>(() => QualityEvaluator.ScoreModel(generator, new NoPairs(), options));
+    }
+
+    private sealed class NoPairs : IPairedDataset
+    {
+        public int Count => 0;
+
+        public ImagePair GetPair(int index) => throw new System.ArgumentOutOfRangeException(nameof(index));
+
+        public string GetGroup(int index) => throw new System.ArgumentOutOfRangeException(nameof(index));
+    }
+
+    [Fact]
     public void ASummaryGivesTheMeanAndSpreadOverSplits()
     {
         static QualityReport Split(double l1, double? rank) => new(12, 64, new[]
