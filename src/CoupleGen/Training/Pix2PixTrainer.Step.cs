@@ -42,8 +42,9 @@ public sealed partial class Pix2PixTrainer
         SetRequiresGrad(Discriminator, true);
         discriminatorOptimizer.ZeroGrad();
         Tensor fakeAB = torch.cat(new[] { networkA, networkFakeB }, 1);
+        Tensor realAB = torch.cat(new[] { networkA, networkB }, 1);
         Tensor predictFake = Judge(fakeAB.detach());
-        Tensor predictReal = Judge(torch.cat(new[] { networkA, networkB }, 1));
+        Tensor predictReal = Judge(realAB);
         Tensor lossD = objective.DiscriminatorLoss(predictFake, predictReal);
         lossD.backward();
         discriminatorOptimizer.Step();
@@ -57,7 +58,7 @@ public sealed partial class Pix2PixTrainer
         Tensor lossG = lossGGan.mul(Scalars.Of(Options.GanWeight)).Plus(lossGL1.mul(Scalars.Of(Options.L1Weight)));
         if (Options.FeatureMatchingWeight > 0)
         {
-            lossG = lossG.Plus(FeatureMatching(fakeAB, torch.cat(new[] { networkA, networkB }, 1)).mul(Scalars.Of(Options.FeatureMatchingWeight)));
+            lossG = lossG.Plus(FeatureMatching(fakeAB, realAB).mul(Scalars.Of(Options.FeatureMatchingWeight)));
         }
 
         if (Options.TotalVariationWeight > 0)
