@@ -29,18 +29,16 @@ internal sealed partial class CheckedConvolutions
 
         long batch = input.shape[0];
         Tensor y;
+        long height = ConvolutionInputs.OutputSize(convolution, input.shape[2], 0);
+        long width = ConvolutionInputs.OutputSize(convolution, input.shape[3], 1);
         if (convolution is ConvTranspose2d)
         {
             // [N, in, H*W] -> columns [N, out*k*k, H*W] -> folded into the output image.
-            long height = ((input.shape[2] - 1) * stride[0]) - (2 * padding[0]) + (dilation[0] * (kernel[0] - 1)) + 1 + convolution.output_padding[0];
-            long width = ((input.shape[3] - 1) * stride[1]) - (2 * padding[1]) + (dilation[1] * (kernel[1] - 1)) + 1 + convolution.output_padding[1];
             Tensor columns = weight.flatten(1).t().matmul(input.flatten(2));
             y = nn.functional.fold(columns, (height, width), (kernel[0], kernel[1]), (dilation[0], dilation[1]), (padding[0], padding[1]), (stride[0], stride[1]));
         }
         else
         {
-            long height = ConvolutionOutputSize(convolution, input.shape[2], 0);
-            long width = ConvolutionOutputSize(convolution, input.shape[3], 1);
             Tensor columns = nn.functional.unfold(input, kernel[0], dilation[0], padding[0], stride[0]);
             y = weight.flatten(1).matmul(columns).view(batch, convolution.out_channels, height, width);
         }

@@ -170,14 +170,7 @@ internal sealed partial class CheckedConvolutions
             return inputShape[0] * inputShape[2] * inputShape[3];
         }
 
-        return inputShape[0] * ConvolutionOutputSize(convolution, inputShape[2], 0) * ConvolutionOutputSize(convolution, inputShape[3], 1);
-    }
-
-    /// <summary>The output size along <paramref name="axis"/> (0 height, 1 width) of a plain convolution.</summary>
-    private static long ConvolutionOutputSize(Convolution convolution, long inputSize, int axis)
-    {
-        long padding = convolution.padding?[axis] ?? 0;
-        return ((inputSize + (2 * padding) - (convolution.dilation[axis] * (convolution.kernel_size[axis] - 1)) - 1) / convolution.stride[axis]) + 1;
+        return inputShape[0] * ConvolutionInputs.OutputSize(convolution, inputShape[2], 0) * ConvolutionInputs.OutputSize(convolution, inputShape[3], 1);
     }
 
     private static bool IsBf16(ConvolutionKernel kernel) => kernel is ConvolutionKernel.Bf16 or ConvolutionKernel.Bf16Padded or ConvolutionKernel.Bf16Unfolded;

@@ -13,8 +13,8 @@ internal static class ConvolutionInputs
 {
     /// <summary>
     /// Runs <paramref name="network"/> once on <paramref name="input"/>, without autograd and in evaluation mode (batch
-    /// norm then needs no batch statistics, so a batch of 1 reaching 1x1 is fine), and returns each convolution's input
-    /// shape in the order they ran. Every module's mode and the random state are restored afterwards.
+    /// norm then needs no batch statistics, so a batch of 1 reaching 1x1 is fine), with every convolution replaced by
+    /// zeros of its output's shape (nearly free), and returns each convolution's input shape in the order they ran. Every module's mode and the random state are restored afterwards.
     /// </summary>
     /// <exception cref="NotSupportedException">A convolution of the network did not run through <see cref="ConvolutionOverrides"/>.</exception>
     public static List<(Convolution Convolution, long[] Shape)> Record(nn.Module<Tensor, Tensor> network, Tensor input)
@@ -27,10 +27,11 @@ internal static class ConvolutionInputs
         {
             foreach (var convolution in convolutions)
             {
+                // Only shapes are wanted: zeros of the output's shape stand in for the convolution's arithmetic.
                 ConvolutionOverrides.Set(convolution, x =>
                 {
                     shapes.Add((convolution, x.shape));
-                    return convolution.call(x);
+                    return torch.zeros(new[] { x.shape[0], convolution.out_channels, OutputSize(convolution, x.shape[2], 0), OutputSize(convolution, x.shape[3], 1) }, x.dtype, x.device);
                 });
             }
 
@@ -53,6 +54,16 @@ internal static class ConvolutionInputs
         }
 
         return shapes;
+    }
+
+    /// <summary>The output side along <paramref name="axis"/> (0 height, 1 width) of <paramref name="convolution"/>, plain or transposed, for an input side.</summary>
+    public static long OutputSize(Convolution convolution, long inputSize, int axis)
+    {
+        long padding = convolution.padding?[axis] ?? 0;
+        long span = convolution.dilation[axis] * (convolution.kernel_size[axis] - 1);
+        return convolution is ConvTranspose2d
+            ? ((inputSize - 1) * convolution.stride[axis]) - (2 * padding) + span + 1 + convolution.output_padding[axis]
+            : ((inputSize + (2 * padding) - span - 1) / convolution.stride[axis]) + 1;
     }
 
     /// <summary>The channels a network's first convolution takes: its input's.</summary>
