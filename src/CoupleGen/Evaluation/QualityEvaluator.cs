@@ -62,70 +62,7 @@ public static class QualityEvaluator
             throw new ArgumentException("Both the held-out and the training set need at least one pair.", nameof(heldOut));
         }
 
-        int size = generator.ImageSize;
-        using var judge = FaceJudge.Create(options);
-        using var references = TrainingReferences.Build(training, options.Direction, size, judge);
-        var methods = new[] { Model, Identity, MeanPartner, MeanPartnerOfSex, Retrieval, RandomPartnerOfSex }
-            .Where(m => judge is not null || m is Model or Identity or MeanPartner)
-            .ToDictionary(m => m, m => new MethodScores(m), StringComparer.Ordinal);
-        var realFaces = new List<FaceJudgement>();
-        double realSharpness = 0;
-        var sheetRows = new List<Image<Rgb24>[]>();
-        try
-        {
-            for (int i = 0; i < heldOut.Count; i++)
-            {
-                var (input, real) = Fit(heldOut, i, options.Direction, size);
-                using (input)
-                using (real)
-                {
-                    FaceJudgement? realFace = judge?.Judge(real);
-                    if (realFace is not null)
-                    {
-                        realFaces.Add(realFace);
-                    }
-
-                    realSharpness += ImageMetrics.LaplacianVariance(real);
-                    using Image<Rgb24> generated = generator.Generate(input);
-                    var outputs = new Dictionary<string, Image<Rgb24>>(StringComparer.Ordinal)
-                    {
-                        [Model] = generated,
-                        [Identity] = input,
-                        [MeanPartner] = references.MeanPartner,
-                    };
-                    if (judge is not null && realFace is not null)
-                    {
-                        outputs[MeanPartnerOfSex] = references.MeanPartnerOf(realFace.Attributes.Sex);
-                        outputs[Retrieval] = references.MostSimilarPartner(judge.Embed(input));
-                        outputs[RandomPartnerOfSex] = references.RandomPartnerOf(realFace.Attributes.Sex, StableSeed.Mix(options.Seed, i, 0x5e8));
-                    }
-
-                    foreach (var (method, output) in outputs)
-                    {
-                        methods[method].Add(output, real, realFace, judge, options.Perceptual);
-                    }
-
-                    if (options.ContactSheetPath is not null && sheetRows.Count < options.ContactSheetRows)
-                    {
-                        sheetRows.Add(new[] { input.Clone(), generated.Clone(), (outputs.GetValueOrDefault(Retrieval) ?? references.MeanPartner).Clone(), real.Clone() });
-                    }
-                }
-            }
-
-            if (options.ContactSheetPath is { } sheetPath)
-            {
-                using Image<Rgb24> sheet = ContactSheet.Create(sheetRows, Math.Max(size, 128));
-                ImageFiles.Save(sheet, sheetPath);
-            }
-        }
-        finally
-        {
-            sheetRows.ForEach(row => Array.ForEach(row, image => image.Dispose()));
-        }
-
-        var partners = realFaces.Select(f => f.Embedding).ToList();
-        var rows = methods.Values.Select(m => m.ToRow(partners, realSharpness / heldOut.Count, options.Perceptual is not null)).ToList();
-        return new QualityReport(heldOut.Count, size, rows);
+        return Run(generator, heldOut, training, options);
     }
 
     /// <summary>
@@ -148,29 +85,77 @@ public static class QualityEvaluator
             throw new ArgumentException("The held-out set needs at least one pair.", nameof(heldOut));
         }
 
-        using var judge = FaceJudge.Create(options);
-        var scores = new MethodScores(Model);
-        var partners = new List<FaceEmbedding>();
-        double realSharpness = 0;
-        for (int i = 0; i < heldOut.Count; i++)
-        {
-            var (input, real) = Fit(heldOut, i, options.Direction, generator.ImageSize);
-            using (input)
-            using (real)
-            using (Image<Rgb24> generated = generator.Generate(input))
-            {
-                FaceJudgement? realFace = judge?.Judge(real);
-                if (realFace is not null)
-                {
-                    partners.Add(realFace.Embedding);
-                }
+        return Run(generator, heldOut, training: null, options with { ContactSheetPath = null }).Rows.Single();
+    }
 
-                realSharpness += ImageMetrics.LaplacianVariance(real);
-                scores.Add(generated, real, realFace, judge, options.Perceptual);
+    /// <summary>The model's and, given <paramref name="training"/>, the baselines' scores on <paramref name="heldOut"/> (arguments checked).</summary>
+    private static QualityReport Run(IPartnerGenerator generator, IPairedDataset heldOut, IPairedDataset? training, QualityEvaluationOptions options)
+    {
+        int size = generator.ImageSize;
+        using var judge = FaceJudge.Create(options);
+        using var references = training is null ? null : TrainingReferences.Build(training, options.Direction, size, judge);
+        var methods = new[] { Model, Identity, MeanPartner, MeanPartnerOfSex, Retrieval, RandomPartnerOfSex }
+            .Where(m => references is not null || m is Model)
+            .Where(m => judge is not null || m is Model or Identity or MeanPartner)
+            .ToDictionary(m => m, m => new MethodScores(m), StringComparer.Ordinal);
+        var realFaces = new List<FaceJudgement>();
+        double realSharpness = 0;
+        var sheetRows = new List<Image<Rgb24>[]>();
+        try
+        {
+            for (int i = 0; i < heldOut.Count; i++)
+            {
+                var (input, real) = Fit(heldOut, i, options.Direction, size);
+                using (input)
+                using (real)
+                {
+                    FaceJudgement? realFace = judge?.Judge(real);
+                    if (realFace is not null)
+                    {
+                        realFaces.Add(realFace);
+                    }
+
+                    realSharpness += ImageMetrics.LaplacianVariance(real);
+                    using Image<Rgb24> generated = generator.Generate(input);
+                    var outputs = new Dictionary<string, Image<Rgb24>>(StringComparer.Ordinal) { [Model] = generated };
+                    if (references is not null)
+                    {
+                        outputs[Identity] = input;
+                        outputs[MeanPartner] = references.MeanPartner;
+                        if (judge is not null && realFace is not null)
+                        {
+                            outputs[MeanPartnerOfSex] = references.MeanPartnerOf(realFace.Attributes.Sex);
+                            outputs[Retrieval] = references.MostSimilarPartner(judge.Embed(input));
+                            outputs[RandomPartnerOfSex] = references.RandomPartnerOf(realFace.Attributes.Sex, StableSeed.Mix(options.Seed, i, 0x5e8));
+                        }
+                    }
+
+                    foreach (var (method, output) in outputs)
+                    {
+                        methods[method].Add(output, real, realFace, judge, options.Perceptual);
+                    }
+
+                    if (options.ContactSheetPath is not null && sheetRows.Count < options.ContactSheetRows)
+                    {
+                        sheetRows.Add(new[] { input.Clone(), generated.Clone(), (outputs.GetValueOrDefault(Retrieval) ?? outputs.GetValueOrDefault(MeanPartner) ?? real).Clone(), real.Clone() });
+                    }
+                }
+            }
+
+            if (options.ContactSheetPath is { } sheetPath)
+            {
+                using Image<Rgb24> sheet = ContactSheet.Create(sheetRows, Math.Max(size, 128));
+                ImageFiles.Save(sheet, sheetPath);
             }
         }
+        finally
+        {
+            sheetRows.ForEach(row => Array.ForEach(row, image => image.Dispose()));
+        }
 
-        return scores.ToRow(partners, realSharpness / heldOut.Count, options.Perceptual is not null);
+        var partners = realFaces.Select(f => f.Embedding).ToList();
+        var rows = methods.Values.Select(m => m.ToRow(partners, realSharpness / heldOut.Count, options.Perceptual is not null)).ToList();
+        return new QualityReport(heldOut.Count, size, rows);
     }
 
     /// <summary>A pair as training sees it without augmentation, input first.</summary>
