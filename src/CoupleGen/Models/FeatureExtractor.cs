@@ -80,6 +80,19 @@ public abstract class FeatureExtractor : nn.Module<Tensor, Tensor[]>
         }
     }
 
+    /// <summary>
+    /// How much narrower than the published network (first convolution: 64 filters) the weights are: their first
+    /// 4-D kernel's output channels, or the HWIO <paramref name="hwioKey"/>'s, divide 64 by this. 1 when they do not divide it,
+    /// so weights of another shape fail to load with a message naming the mismatch.
+    /// </summary>
+    private protected static int WidthDivisor(Weights.WeightDictionary weights, string? hwioKey = null)
+    {
+        long width = hwioKey is not null && weights.TryGetValue(hwioKey, out Tensor? hwio) && hwio.dim() == 4
+            ? hwio.shape[3]
+            : weights.Order.Select(key => weights[key]).FirstOrDefault(tensor => tensor.dim() == 4)?.shape[0] ?? 64;
+        return width is > 0 and < 64 && 64 % width == 0 ? (int)(64 / width) : 1;
+    }
+
     /// <summary>Freezes every parameter and switches to evaluation mode; call at the end of a constructor.</summary>
     protected void Freeze()
     {

@@ -43,7 +43,7 @@ public class QualityEvaluatorTests
     {
         // A run's loss converts its network to bfloat16; the evaluation after training reuses that network.
         using var weights = CoupleGen.Weights.WeightFile.Load(Fixtures.PathOf("vgg_narrow.pth"));
-        using var vgg = CoupleGen.Models.Vgg.VggFeatures.FromWeightsNarrow(weights, new CoupleGen.Models.Vgg.VggFeatureOptions { Taps = new[] { "relu1_2", "relu2_2" } }, widthDivisor: 16);
+        using var vgg = CoupleGen.Models.Vgg.VggFeatures.FromWeights(weights, new CoupleGen.Models.Vgg.VggFeatureOptions { Taps = new[] { "relu1_2", "relu2_2" } });
         var loss = new CoupleGen.Losses.PerceptualLoss(vgg, precision: InferencePrecision.Bf16);
         using (var images = torch.zeros(1, 3, 32, 32))
         using (loss.Compute(images, images))

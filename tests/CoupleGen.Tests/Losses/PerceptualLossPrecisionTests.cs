@@ -55,7 +55,7 @@ public class PerceptualLossPrecisionTests
     public void AutoResolvesFromTheDeviceOnFirstUse()
     {
         using var weights = WeightFile.Load(Fixtures.PathOf("vgg_narrow.pth"));
-        using var vgg = VggFeatures.FromWeightsNarrow(weights, new VggFeatureOptions { Taps = Taps }, widthDivisor: 16);
+        using var vgg = VggFeatures.FromWeights(weights, new VggFeatureOptions { Taps = Taps });
         var loss = new PerceptualLoss(vgg);
         Assert.Equal(InferencePrecision.Auto, loss.Precision);
         using var images = torch.zeros(1, 3, 32, 32);

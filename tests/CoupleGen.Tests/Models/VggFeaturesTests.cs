@@ -29,7 +29,7 @@ public class VggFeaturesTests
             Taps = Taps,
             Convention = convention == "caffe" ? VggInputConvention.Caffe : VggInputConvention.Torchvision,
         };
-        using var vgg = VggFeatures.FromWeightsNarrow(weights, options, widthDivisor: 16);
+        using var vgg = VggFeatures.FromWeights(weights, options);
         using var input = WeightFile.Load(Fixtures.PathOf("vgg_narrow_input.npy"));
         using var noGrad = torch.no_grad();
         Tensor[] features = vgg.call(input["vgg_narrow_input"]);
@@ -80,7 +80,7 @@ public class VggFeaturesTests
     public void TrainingWithAPerceptualLossUsesIt()
     {
         using var weights = WeightFile.Load(Fixtures.PathOf("vgg_narrow.pth"));
-        using var vgg = VggFeatures.FromWeightsNarrow(weights, new VggFeatureOptions { Taps = Taps }, widthDivisor: 16);
+        using var vgg = VggFeatures.FromWeights(weights, new VggFeatureOptions { Taps = Taps });
         var loss = new PerceptualLoss(vgg);
         using var trainer = new Pix2PixTrainer(TestData.TinyOptions() with { PerceptualWeight = 1.0, MaxSteps = 3 }, loss);
         var last = trainer.Train(new SyntheticCoupleDataset(8, 32));

@@ -92,7 +92,7 @@ public class CoupleGeneratorRecipeTests
     {
         using var weights = WeightFile.Load(Fixtures.PathOf("vgg_narrow_tf.npy"));
         var options = new VggFeatureOptions { Taps = new[] { "relu3_1", "relu3_2", "relu3_3" }, Convention = VggInputConvention.Caffe, InputInMinusOneToOne = false };
-        using var vgg = VggFeatures.FromWeightsNarrow(weights, options, widthDivisor: 16);
+        using var vgg = VggFeatures.FromWeights(weights, options);
         var loss = new PerceptualLoss(vgg, PerceptualDistance.CoupleGenerator, precision: InferencePrecision.Fp32);
         using var a = torch.rand(1, 3, 32, 32) * 2 - 1;
         using var b = torch.rand(1, 3, 32, 32) * 2 - 1;
@@ -108,7 +108,7 @@ public class CoupleGeneratorRecipeTests
     {
         using var weights = WeightFile.Load(Fixtures.PathOf("vgg_narrow_tf.npy"));
         var vggOptions = new VggFeatureOptions { Taps = new[] { "relu3_1", "relu3_2", "relu3_3" }, Convention = VggInputConvention.Caffe, InputInMinusOneToOne = false };
-        using var vgg = VggFeatures.FromWeightsNarrow(weights, vggOptions, widthDivisor: 16);
+        using var vgg = VggFeatures.FromWeights(weights, vggOptions);
         var loss = new PerceptualLoss(vgg, PerceptualDistance.CoupleGenerator);
         string checkpoint = Path.Combine(TestData.NewFolder(), "cg.ckpt");
         var dataset = new SyntheticCoupleDataset(4, 64);

@@ -1,3 +1,4 @@
+using System.Linq;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using CoupleGen.Native;
@@ -30,12 +31,18 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>A stage (torchvision's <c>layerN</c>): <paramref name="blocks"/> blocks, the first changing the shape.</summary>
+    public static Sequential Stage(long inChannels, long outChannels, long stride, int blocks) =>
+        nn.Sequential(Enumerable.Range(0, blocks).Select(b => b == 0
+            ? new ResNetBasicBlock(inChannels, outChannels, stride)
+            : new ResNetBasicBlock(outChannels, outChannels, 1)));
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor x = nn.functional.relu(bn1.call(conv1.call(input)));
-        x = bn2.call(conv2.call(x));
-        Tensor shortcut = downsample is null ? input : downsample.call(input);
+        Tensor x = nn.functional.relu(bn1.call(ConvolutionOverrides.Call(conv1, input)));
+        x = bn2.call(ConvolutionOverrides.Call(conv2, x));
+        Tensor shortcut = downsample is null ? input : ConvolutionOverrides.Run(downsample, input);
         return nn.functional.relu(x.PlusInPlace(shortcut)).MoveToOuterDisposeScope();
     }
 

@@ -17,7 +17,7 @@ namespace CoupleGen.Models.ResNet;
 /// </summary>
 public sealed class ResNetFeatures : FeatureExtractor
 {
-    private static readonly int[] ResNet18Blocks = { 2, 2, 2, 2 };
+    internal static readonly int[] ResNet18Blocks = { 2, 2, 2, 2 };
     private static readonly string[] StageNames = { "relu", "layer1", "layer2", "layer3", "layer4", "pool" };
 
     // The per-channel means (B, G, R) of the featurizer's 224x224 mean image in ResNetPreprocess.onnx.
@@ -42,8 +42,8 @@ public sealed class ResNetFeatures : FeatureExtractor
     {
     }
 
-    /// <summary>A narrower network of the same layer structure, for tests with small reference fixtures.</summary>
-    internal ResNetFeatures(ResNetFeatureOptions options, int widthDivisor)
+    /// <summary>The network at the width of its weights: 64 / <paramref name="widthDivisor"/> filters in the stem.</summary>
+    private ResNetFeatures(ResNetFeatureOptions options, int widthDivisor)
         : base(Native.CoupleGenRuntime.InitializedName(nameof(ResNetFeatures)))
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -59,10 +59,10 @@ public sealed class ResNetFeatures : FeatureExtractor
 
         // Only the stages up to the deepest tap are built, so unused depth costs nothing.
         IReadOnlyList<int> blocks = options.BlocksPerStage ?? ResNet18Blocks;
-        layer1 = deepestStage >= 1 ? Stage(Width(64), Width(64), 1, blocks[0]) : null;
-        layer2 = deepestStage >= 2 ? Stage(Width(64), Width(128), 2, blocks[1]) : null;
-        layer3 = deepestStage >= 3 ? Stage(Width(128), Width(256), 2, blocks[2]) : null;
-        layer4 = deepestStage >= 4 ? Stage(Width(256), Width(512), 2, blocks[3]) : null;
+        layer1 = deepestStage >= 1 ? ResNetBasicBlock.Stage(Width(64), Width(64), 1, blocks[0]) : null;
+        layer2 = deepestStage >= 2 ? ResNetBasicBlock.Stage(Width(64), Width(128), 2, blocks[1]) : null;
+        layer3 = deepestStage >= 3 ? ResNetBasicBlock.Stage(Width(128), Width(256), 2, blocks[2]) : null;
+        layer4 = deepestStage >= 4 ? ResNetBasicBlock.Stage(Width(256), Width(512), 2, blocks[3]) : null;
         RegisterComponents();
         Freeze();
     }
@@ -82,7 +82,8 @@ public sealed class ResNetFeatures : FeatureExtractor
     /// the 1-D tensors after it are its batch norm (scale, bias, mean, variance), optionally preceded by
     /// the convolution's bias (folded into the mean), or a lone bias (batch norm already fused into the
     /// convolution, loaded as an identity batch norm). 1x1 kernels fill the shortcut projections in
-    /// order, the others the main path in order.
+    /// order, the others the main path in order. The network takes the width of the weights (64 stem filters, or
+    /// 64 / k for narrower variants).
     /// </summary>
     /// <param name="weights">The weights.</param>
     /// <param name="options">Taps and convention; when <see langword="null"/>, the defaults, with <see cref="ResNetInputConvention.CntkFeaturizer"/> for files CNTK wrote (<see cref="WeightDictionary.Producer"/>) and <see cref="ResNetInputConvention.Torchvision"/> for the rest.</param>
@@ -95,23 +96,21 @@ public sealed class ResNetFeatures : FeatureExtractor
         {
             Convention = weights.Producer == "CNTK" ? ResNetInputConvention.CntkFeaturizer : ResNetInputConvention.Torchvision,
         };
-        return FromWeightsNarrow(weights, options, widthDivisor: 1);
-    }
-
-    internal static ResNetFeatures FromWeightsNarrow(WeightDictionary weights, ResNetFeatureOptions options, int widthDivisor)
-    {
         if (options.BlocksPerStage is null && ResNetWeightMap.InferBlocks(weights) is { } blocks)
         {
             options = options with { BlocksPerStage = blocks };
         }
 
-        return LoadOrDispose(new ResNetFeatures(options, widthDivisor), network => network.LoadFrom(weights));
+        return LoadOrDispose(new ResNetFeatures(options, WidthDivisor(weights)), network => network.LoadFrom(weights));
     }
 
     /// <inheritdoc/>
-    public override Tensor Normalize(Tensor images) => Options.Convention == ResNetInputConvention.CntkFeaturizer
-        ? NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: true, CntkMean, CntkScale)
-        : NormalizeChannels(images, Options.InputInMinusOneToOne, bgr: false, ImageNetMean, ImageNetStd);
+    public override Tensor Normalize(Tensor images) => Normalize(images, Options.Convention, Options.InputInMinusOneToOne);
+
+    /// <summary>Converts RGB images to <paramref name="convention"/>: the one conversion for every ResNet of CoupleGen.</summary>
+    internal static Tensor Normalize(Tensor images, ResNetInputConvention convention, bool inputInMinusOneToOne) => convention == ResNetInputConvention.CntkFeaturizer
+        ? NormalizeChannels(images, inputInMinusOneToOne, bgr: true, CntkMean, CntkScale)
+        : NormalizeChannels(images, inputInMinusOneToOne, bgr: false, ImageNetMean, ImageNetStd);
 
     /// <summary>Returns the tapped feature maps, in <see cref="ResNetFeatureOptions.Taps"/> order.</summary>
     /// <param name="input">Images [N, 3, H, W] in the range the options name.</param>
@@ -154,15 +153,10 @@ public sealed class ResNetFeatures : FeatureExtractor
         base.Dispose(disposing);
     }
 
-    private static Sequential Stage(long inChannels, long outChannels, long stride, int blocks) =>
-        nn.Sequential(Enumerable.Range(0, blocks).Select(b => b == 0
-            ? new ResNetBasicBlock(inChannels, outChannels, stride)
-            : new ResNetBasicBlock(outChannels, outChannels, 1)));
-
     private Tensor[] Run(Tensor x)
     {
         var stages = new Tensor[StageNames.Length];
-        x = nn.functional.relu(bn1.call(conv1.call(x)));
+        x = nn.functional.relu(bn1.call(ConvolutionOverrides.Call(conv1, x)));
         stages[0] = x;
         x = maxpool.call(x);
         Sequential?[] layers = { layer1, layer2, layer3, layer4 };

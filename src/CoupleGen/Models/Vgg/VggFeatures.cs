@@ -32,8 +32,8 @@ public sealed class VggFeatures : FeatureExtractor
     {
     }
 
-    /// <summary>A narrower network of the same layer structure, for tests with small reference fixtures.</summary>
-    internal VggFeatures(VggFeatureOptions options, int widthDivisor)
+    /// <summary>The network at the width of its weights: 64 / <paramref name="widthDivisor"/> filters in the first block.</summary>
+    private VggFeatures(VggFeatureOptions options, int widthDivisor)
         : base(Native.CoupleGenRuntime.InitializedName(nameof(VggFeatures)))
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -89,7 +89,7 @@ public sealed class VggFeatures : FeatureExtractor
     /// <inheritdoc/>
     public override IReadOnlyList<string> Taps => Options.Taps;
 
-    /// <summary>Creates VGG features with weights from a file of any supported format, detecting its key layout.</summary>
+    /// <summary>Creates VGG features with weights from a file of any supported format, detecting its key layout; the network takes the width of the weights (64 filters in the first block, or 64 / k for narrower variants).</summary>
     /// <param name="weights">torchvision keys (<c>features.N.weight</c>, extra classifier keys ignored), tensorflow-vgg <c>vgg16.npy</c> keys (<c>conv1_1.0</c> = W in HWIO, <c>conv1_1.1</c> = b), or any other file whose convolution tensors appear in network order (ONNX model-zoo files): matched by order and shape.</param>
     /// <param name="options">Depth, taps and convention; when <see langword="null"/>, the defaults with the Caffe convention for tensorflow-vgg files.</param>
     /// <returns>The loaded, frozen module on the CPU.</returns>
@@ -99,12 +99,7 @@ public sealed class VggFeatures : FeatureExtractor
         ArgumentNullException.ThrowIfNull(weights);
         bool tensorflowVgg = weights.ContainsKey("conv1_1.0");
         options ??= new VggFeatureOptions { Convention = tensorflowVgg ? VggInputConvention.Caffe : VggInputConvention.Torchvision };
-        return FromWeightsNarrow(weights, options, widthDivisor: 1);
-    }
-
-    internal static VggFeatures FromWeightsNarrow(WeightDictionary weights, VggFeatureOptions options, int widthDivisor)
-    {
-        return LoadOrDispose(new VggFeatures(options, widthDivisor), vgg => vgg.LoadFrom(weights));
+        return LoadOrDispose(new VggFeatures(options, WidthDivisor(weights, hwioKey: "conv1_1.0")), vgg => vgg.LoadFrom(weights));
     }
 
     /// <inheritdoc/>
