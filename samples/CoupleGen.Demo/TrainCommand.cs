@@ -8,6 +8,7 @@ using CoupleGen.Generation;
 using CoupleGen.Losses;
 using CoupleGen.Models;
 using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Models.ResNetUnet;
 using CoupleGen.Weights;
 using CoupleGen.Training;
 using Microsoft.Extensions.Logging;
@@ -71,6 +72,8 @@ internal static class TrainCommand
         string? resume = arguments.Text("resume");
         string? vgg = arguments.Text("vgg");
         string? perceptual = arguments.Text("perceptual");
+        string? encoder = arguments.Text("encoder");
+        int encoderSkips = arguments.Int("encoder-skips", new ResNetUnetGeneratorOptions().Skips);
         double perceptualWeight = arguments.Double("perceptual-weight", 0);
         double? l1Weight = arguments.Text("l1-weight") is null ? null : arguments.Double("l1-weight", 0);
         double sexWeight = arguments.Double("sex-weight", Pix2PixOptions.PartnerRecipe.SexLossWeight);
@@ -103,6 +106,21 @@ internal static class TrainCommand
         if (upsampling is not null && recipe == "couplegenerator")
         {
             throw new UsageException("--upsampling is for the U-Nets of the partner and pix2pix recipes; the couplegenerator recipe keeps the original's.");
+        }
+
+        if (encoder is not null && recipe == "couplegenerator")
+        {
+            throw new UsageException("--encoder is for the partner and pix2pix recipes; the couplegenerator recipe keeps the original's U-Net.");
+        }
+
+        if (encoder is null && arguments.Text("encoder-skips") is not null)
+        {
+            throw new UsageException("--encoder-skips shapes the ResNet U-Net of --encoder FILE.");
+        }
+
+        if (encoder is not null && resume is not null)
+        {
+            throw new UsageException("--encoder starts a new run; a resumed run keeps the architecture in its checkpoint.");
         }
 
         TrainingPrecision precision = ParsePrecision(arguments.Text("precision") ?? (partner ? "auto" : "fp32"));
@@ -181,6 +199,12 @@ internal static class TrainCommand
             throw new UsageException("--feature-matching-weight is for the partner and pix2pix recipes, whose PatchGAN exposes its features.");
         }
 
+        using WeightDictionary? encoderWeights = encoder is null ? null : WeightFile.Load(encoder);
+        if (encoderWeights is not null)
+        {
+            options = options with { ResNetUnet = new ResNetUnetGeneratorOptions { InputChannels = options.Generator.InputChannels, Skips = encoderSkips }.FitTo(encoderWeights) };
+        }
+
         if (recipe == "couplegenerator" && perceptual is not null)
         {
             throw new UsageException("The couplegenerator recipe's feature loss is VGG16's (--vgg); --perceptual is for the pix2pix recipe.");
@@ -198,6 +222,12 @@ internal static class TrainCommand
             ? new Pix2PixTrainer(options, featureLoss, logger)
             : Pix2PixTrainer.Resume(resume, o => o with { MaxSteps = options.MaxSteps, Epochs = epochs, DecayEpochs = o.DecayEpochs == 0 ? 0 : decayEpochs, CheckpointPath = checkpoint, CheckpointInterval = checkpointEvery, Precision = precision }, logger: logger, perceptualLoss: featureLoss))
         {
+            if (encoderWeights is not null)
+            {
+                ((ResNetUnetGenerator)trainer.Generator).LoadEncoder(encoderWeights);
+                Console.WriteLine($"Generator: U-Net with the pretrained ResNet encoder of {encoder}.");
+            }
+
             using var progress = new ProgressSheets(new ProgressBar(), trainer, heldOut, direction, output, sheetEvery);
             trainer.Train(train, progress, cancellationToken);
             Console.WriteLine($"Training-set L1 (evaluation mode): {trainer.EvaluateL1(train):F4}");

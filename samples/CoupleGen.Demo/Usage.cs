@@ -18,7 +18,7 @@ internal static class Usage
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
                         [--vgg vgg16.npy] [--filters 64] [--l1-weight W] [--gan-weight W] [--feature-matching-weight W]
                         [--sex-weight 1] [--identity-weight 1] [--diff-augment none|all|color,translation,cutout]
-                        [--upsampling resize|shuffle|transposed]
+                        [--upsampling resize|shuffle|transposed] [--encoder ResNet18.onnx [--encoder-skips 5]]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
             Trains on side-by-side pairs under DIR (pix2pix's aligned layout, or CoupleGenerator's
             <couple>/1.jpg, 2.jpg). BtoA (default) uses the right half as input, as CoupleGenerator
@@ -32,7 +32,10 @@ internal static class Usage
             discriminator feature matching; --sex-weight and --identity-weight the partner recipe's face terms;
             --diff-augment the discriminator's differentiable augmentations (DiffAugment);
             --upsampling the U-Net decoder's (resize: nearest x2 then 3x3, no checkerboard; shuffle: a
-            3x3 to 4x the channels, then a pixel shuffle, ICNR-initialised).
+            3x3 to 4x the channels, then a pixel shuffle, ICNR-initialised). --encoder FILE makes the
+            generator a U-Net on a pretrained ImageNet ResNet (any ResNet18/34 weights CoupleGen reads, e.g.
+            the ResNet18.onnx of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18) for the partner and pix2pix recipes;
+            --encoder-skips how many decoder levels, coarsest first, take the encoder's map (5: all, with the input).
             --recipe couplegenerator trains the original's networks and losses (see docs/recipes.md);
             its feature loss needs VGG16 weights (--vgg, any format CoupleGen reads). --perceptual adds
             a feature loss with weight W to the pix2pix recipe: VGG16 weights, or ResNet18 ones such as

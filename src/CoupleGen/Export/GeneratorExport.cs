@@ -39,7 +39,7 @@ public static class GeneratorExport
             Checkpoint.LoadStateDict(checkpointPath, zip, Checkpoint.GeneratorEntry, generator);
             if (options.Format != ModelFileFormat.CoupleGen && generator is not UnetGenerator)
             {
-                throw new NotSupportedException($"{options.Format} export takes pix2pix U-Nets (the pix2pix and partner recipes); '{checkpointPath}' holds the {manifest.Options.Recipe} recipe's generator. Export it as a CoupleGen model file.");
+                throw new NotSupportedException($"{options.Format} export takes pix2pix U-Nets (the pix2pix and partner recipes without a ResNet encoder); '{checkpointPath}' holds the {manifest.Options.Recipe} recipe's {generator.GetType().Name}. Export it as a CoupleGen model file.");
             }
 
             switch (options.Format)

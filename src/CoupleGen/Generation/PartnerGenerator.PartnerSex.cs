@@ -54,7 +54,8 @@ public sealed partial class PartnerGenerator
 
     /// <summary>Whether <paramref name="generator"/> takes the partner-sex plane: a U-Net with RGB and the plane as input (the Partner recipe's).</summary>
     private static bool TakesPartnerSex(nn.Module<Tensor, Tensor> generator) =>
-        generator is UnetGenerator { Options.InputChannels: PartnerSexPlane.GeneratorInputChannels };
+        generator is UnetGenerator { Options.InputChannels: PartnerSexPlane.GeneratorInputChannels }
+            or Models.ResNetUnet.ResNetUnetGenerator { Options.InputChannels: PartnerSexPlane.GeneratorInputChannels };
 
     private static void RequireSexControl(PartnerSex partnerSex, bool sexControlled, string source, string parameter)
     {

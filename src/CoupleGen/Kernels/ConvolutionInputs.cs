@@ -66,8 +66,13 @@ internal static class ConvolutionInputs
             : ((inputSize + (2 * padding) - span - 1) / convolution.stride[axis]) + 1;
     }
 
-    /// <summary>The channels a network's first convolution takes: its input's.</summary>
+    /// <summary>The channels a network's first convolution takes (depth first, in registration order): its input's.</summary>
     public static long InputChannels(nn.Module network) =>
-        network.modules().OfType<Convolution>().FirstOrDefault()?.in_channels
+        FirstConvolution(network)?.in_channels
         ?? throw new NotSupportedException($"{network.GetType().Name} has no convolution.");
+
+    // modules() lists a module's children before their descendants, so a decoder's last layer (a direct child)
+    // would come before the encoder's first one.
+    private static Convolution? FirstConvolution(nn.Module module) =>
+        module as Convolution ?? module.children().Select(FirstConvolution).FirstOrDefault(convolution => convolution is not null);
 }

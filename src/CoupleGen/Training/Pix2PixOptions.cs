@@ -102,6 +102,15 @@ public sealed record Pix2PixOptions
     /// <summary>Gets the generator architecture. Default: <see cref="UnetGeneratorOptions.Default"/> (unet_256).</summary>
     public UnetGeneratorOptions Generator { get; init; } = UnetGeneratorOptions.Default;
 
+    /// <summary>
+    /// Gets the shape of a U-Net with a pretrained ResNet encoder (<see cref="Models.ResNetUnet.ResNetUnetGenerator"/>) that
+    /// replaces <see cref="Generator"/> in the pix2pix and partner recipes, or <see langword="null"/> for <see cref="Generator"/>'s
+    /// U-Net. Its <see cref="Models.ResNetUnet.ResNetUnetGeneratorOptions.InputChannels"/> must equal <see cref="Generator"/>'s (4 in
+    /// the partner recipe). Load the ImageNet weights into the trainer's generator with
+    /// <see cref="Models.ResNetUnet.ResNetUnetGenerator.LoadEncoder"/> before training. Default: <see langword="null"/>.
+    /// </summary>
+    public Models.ResNetUnet.ResNetUnetGeneratorOptions? ResNetUnet { get; init; }
+
     /// <summary>Gets the discriminator architecture. Default: <see cref="PatchDiscriminatorOptions.Default"/> (70x70 PatchGAN).</summary>
     public PatchDiscriminatorOptions Discriminator { get; init; } = PatchDiscriminatorOptions.Default;
 
@@ -218,6 +227,7 @@ public sealed record Pix2PixOptions
 
         if (Recipe == TrainingRecipe.CoupleGenerator)
         {
+            Check(ResNetUnet is null, nameof(ResNetUnet), ResNetUnet, "null in the CoupleGenerator recipe, which keeps the original's U-Net");
             ArgumentNullException.ThrowIfNull(CoupleGeneratorNetwork, nameof(CoupleGeneratorNetwork));
             CoupleGeneratorNetwork.Validate();
             int minimum = 1 << CoupleGeneratorNetwork.Downsamplings;
@@ -229,7 +239,20 @@ public sealed record Pix2PixOptions
             return;
         }
 
-        if (ImageSize % Generator.MinimumImageSize != 0)
+        if (ResNetUnet is not null)
+        {
+            ResNetUnet.Validate();
+            if (ResNetUnet.InputChannels != Generator.InputChannels)
+            {
+                throw new ArgumentException($"ResNetUnet.InputChannels ({ResNetUnet.InputChannels}) must equal Generator.InputChannels ({Generator.InputChannels}), the channels the recipe feeds its generator.", nameof(ResNetUnet));
+            }
+
+            if (ImageSize % Models.ResNetUnet.ResNetUnetGeneratorOptions.MinimumImageSize != 0)
+            {
+                throw new ArgumentException($"ImageSize {ImageSize} must be a multiple of {Models.ResNetUnet.ResNetUnetGeneratorOptions.MinimumImageSize} for the ResNet U-Net.", nameof(ImageSize));
+            }
+        }
+        else if (ImageSize % Generator.MinimumImageSize != 0)
         {
             throw new ArgumentException($"ImageSize {ImageSize} must be a multiple of {Generator.MinimumImageSize} for a generator with {Generator.Downsamplings} downsamplings.", nameof(ImageSize));
         }

@@ -90,6 +90,17 @@ public class SampleCliTests
     }
 
     [Fact]
+    public void EncoderOptionsAreCheckedBeforeTraining()
+    {
+        var (code, _, error) = SampleApp.Run("train", "--data", TestData.NewFolder(), "--encoder-skips", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("--encoder-skips shapes the ResNet U-Net of --encoder FILE", error, StringComparison.Ordinal);
+        (code, _, error) = SampleApp.Run("train", "--data", TestData.NewFolder(), "--recipe", "couplegenerator", "--encoder", "resnet18.onnx");
+        Assert.Equal(2, code);
+        Assert.Contains("--encoder is for the partner and pix2pix recipes", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrainOnAMissingFolderPrintsThePathAndExitsNonZero()
     {
         string missing = Path.Combine(TestData.NewFolder(), "no-couples");

@@ -1,6 +1,7 @@
 using System;
 using CoupleGen.Models;
 using CoupleGen.Models.CoupleGenerator;
+using CoupleGen.Models.ResNetUnet;
 using CoupleGen.Training.Optimizers;
 using static TorchSharp.torch;
 
@@ -27,8 +28,12 @@ internal abstract class TrainingObjective : IDisposable
     };
 
     /// <summary>Builds the recipe's generator, freshly initialised on the CPU.</summary>
-    public static nn.Module<Tensor, Tensor> CreateGenerator(Pix2PixOptions options) =>
-        options.Recipe == TrainingRecipe.CoupleGenerator ? new CoupleGeneratorUnet(options.CoupleGeneratorNetwork) : new UnetGenerator(options.Generator);
+    public static nn.Module<Tensor, Tensor> CreateGenerator(Pix2PixOptions options) => options switch
+    {
+        { Recipe: TrainingRecipe.CoupleGenerator } => new CoupleGeneratorUnet(options.CoupleGeneratorNetwork),
+        { ResNetUnet: { } resNetUnet } => new ResNetUnetGenerator(resNetUnet),
+        _ => new UnetGenerator(options.Generator),
+    };
 
     /// <summary>Builds the recipe's discriminator, freshly initialised on the CPU.</summary>
     public abstract nn.Module<Tensor, Tensor> CreateDiscriminator();
