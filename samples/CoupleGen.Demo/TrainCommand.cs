@@ -69,6 +69,7 @@ internal static class TrainCommand
         int seed = arguments.Int("seed", 0);
         int splitSeed = arguments.Int("split-seed", 0);
         int filters = arguments.Int("filters", 64);
+        int discriminatorLayers = arguments.Int("discriminator-layers", PatchDiscriminatorOptions.Default.Layers);
         string? resume = arguments.Text("resume");
         string? vgg = arguments.Text("vgg");
         string? perceptual = arguments.Text("perceptual");
@@ -108,6 +109,11 @@ internal static class TrainCommand
             throw new UsageException("--upsampling is for the U-Nets of the partner and pix2pix recipes; the couplegenerator recipe keeps the original's.");
         }
 
+        if (arguments.Text("discriminator-layers") is not null && recipe == "couplegenerator")
+        {
+            throw new UsageException("--discriminator-layers shapes the PatchGAN of the partner and pix2pix recipes; the couplegenerator recipe keeps the original's discriminator.");
+        }
+
         if (encoder is not null && recipe == "couplegenerator")
         {
             throw new UsageException("--encoder is for the partner and pix2pix recipes; the couplegenerator recipe keeps the original's U-Net.");
@@ -141,7 +147,7 @@ internal static class TrainCommand
             ? Pix2PixOptions.PartnerRecipe with
             {
                 Generator = Pix2PixOptions.PartnerRecipe.Generator with { Downsamplings = (int)Math.Log2(imageSize), Filters = filters },
-                Discriminator = Pix2PixOptions.PartnerRecipe.Discriminator with { Filters = filters },
+                Discriminator = Pix2PixOptions.PartnerRecipe.Discriminator with { Filters = filters, Layers = discriminatorLayers },
                 ImageSize = imageSize,
                 LoadSize = imageSize + (imageSize * 14 / 128),
                 BatchSize = batchSize,
@@ -169,7 +175,7 @@ internal static class TrainCommand
             : new Pix2PixOptions
             {
                 Generator = new UnetGeneratorOptions { Downsamplings = (int)Math.Log2(imageSize), Filters = filters },
-                Discriminator = new PatchDiscriminatorOptions { Filters = filters },
+                Discriminator = new PatchDiscriminatorOptions { Filters = filters, Layers = discriminatorLayers },
                 ImageSize = imageSize,
                 LoadSize = imageSize + (imageSize * 30 / 256),
                 BatchSize = batchSize,

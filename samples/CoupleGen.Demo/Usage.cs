@@ -16,7 +16,7 @@ internal static class Usage
                         [--image-size N] [--batch-size 1] [--steps N] [--epochs N] [--decay-epochs N]
                         [--direction BtoA|AtoB] [--hold-out 6]
                         [--checkpoint-every 500] [--sheet-every N] [--seed N] [--split-seed 0] [--resume CHECKPOINT]
-                        [--vgg vgg16.npy] [--filters 64] [--l1-weight W] [--gan-weight W] [--feature-matching-weight W]
+                        [--vgg vgg16.npy] [--filters 64] [--discriminator-layers 3] [--l1-weight W] [--gan-weight W] [--feature-matching-weight W]
                         [--sex-weight 1] [--identity-weight 1] [--diff-augment none|all|color,translation,cutout]
                         [--upsampling resize|shuffle|transposed] [--encoder ResNet18.onnx [--encoder-skips 5]]
                         [--perceptual FILE --perceptual-weight W] [--precision fp32|mixed|auto]
@@ -30,7 +30,8 @@ internal static class Usage
             pix2pix (256x256, 100 + 100 epochs) is the paper's recipe. --l1-weight overrides the
             recipe's L1 weight, --gan-weight its adversarial weight, --feature-matching-weight adds pix2pixHD's
             discriminator feature matching; --sex-weight and --identity-weight the partner recipe's face terms;
-            --diff-augment the discriminator's differentiable augmentations (DiffAugment);
+            --diff-augment the discriminator's differentiable augmentations (DiffAugment); --discriminator-layers
+            the PatchGAN's depth (3: 70x70 patches; 2: 34x34; 1: 16x16);
             --upsampling the U-Net decoder's (resize: nearest x2 then 3x3, no checkerboard; shuffle: a
             3x3 to 4x the channels, then a pixel shuffle, ICNR-initialised). --encoder FILE makes the
             generator a U-Net on a pretrained ImageNet ResNet (any ResNet18/34 weights CoupleGen reads, e.g.

@@ -90,7 +90,7 @@ public class SampleCliTests
     }
 
     [Fact]
-    public void EncoderOptionsAreCheckedBeforeTraining()
+    public void NetworkShapeOptionsAreCheckedBeforeTraining()
     {
         var (code, _, error) = SampleApp.Run("train", "--data", TestData.NewFolder(), "--encoder-skips", "2");
         Assert.Equal(2, code);
@@ -98,6 +98,9 @@ public class SampleCliTests
         (code, _, error) = SampleApp.Run("train", "--data", TestData.NewFolder(), "--recipe", "couplegenerator", "--encoder", "resnet18.onnx");
         Assert.Equal(2, code);
         Assert.Contains("--encoder is for the partner and pix2pix recipes", error, StringComparison.Ordinal);
+        (code, _, error) = SampleApp.Run("train", "--data", TestData.NewFolder(), "--recipe", "couplegenerator", "--discriminator-layers", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("--discriminator-layers shapes the PatchGAN", error, StringComparison.Ordinal);
     }
 
     [Fact]
