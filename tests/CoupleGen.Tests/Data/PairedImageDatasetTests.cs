@@ -9,6 +9,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Data;
 
+[Trait("Category", "Unit")]
 public class PairedImageDatasetTests
 {
     [Fact]

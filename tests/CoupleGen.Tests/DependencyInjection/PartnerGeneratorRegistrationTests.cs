@@ -19,6 +19,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.DependencyInjection;
 
+[Trait("Category", "Unit")]
 public class PartnerGeneratorRegistrationTests
 {
     private static IHost Build(IDictionary<string, string?> settings, LogLines? log = null)

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Evaluation;
 
+[Trait("Category", "Unit")]
 public class ImageMetricsTests
 {
     [Fact]

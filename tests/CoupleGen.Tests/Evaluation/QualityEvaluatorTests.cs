@@ -11,6 +11,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Evaluation;
 
+[Trait("Category", "Unit")]
 public class QualityEvaluatorTests
 {
     [Fact]

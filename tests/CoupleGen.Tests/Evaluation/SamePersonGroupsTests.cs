@@ -13,6 +13,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Evaluation;
 
+[Trait("Category", "Unit")]
 public class SamePersonGroupsTests
 {
     [Fact]

@@ -18,6 +18,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Export;
 
+[Trait("Category", "Unit")]
 public class GeneratorExportTests
 {
     private static readonly PartnerGeneratorOptions Fp32 = new() { Device = torch.CPU, Precision = InferencePrecision.Fp32 };

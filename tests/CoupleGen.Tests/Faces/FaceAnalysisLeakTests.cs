@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class FaceAnalysisLeakTests
 {
     [Fact]

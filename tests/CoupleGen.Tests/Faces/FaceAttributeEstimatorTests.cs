@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class FaceAttributeEstimatorTests
 {
     private readonly ITestOutputHelper output;

@@ -4,6 +4,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class FaceDetectorLeakTests
 {
     [Fact]

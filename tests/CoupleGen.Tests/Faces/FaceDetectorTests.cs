@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class FaceDetectorTests
 {
     private readonly ITestOutputHelper output;

@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class FaceEmbedderTests
 {
     private readonly ITestOutputHelper output;

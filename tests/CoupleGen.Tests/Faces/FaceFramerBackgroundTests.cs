@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace CoupleGen.Tests.Faces;
 
 /// <summary><see cref="FramingBackground"/>: Replace paints the training red behind the person and leaves the face alone; Keep is the framing as before.</summary>
+[Trait("Category", "Unit")]
 public class FaceFramerBackgroundTests
 {
     private static readonly FaceFramingOptions ReplaceOptions = new() { Background = FramingBackground.Replace };

@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class FaceFramerTests
 {
     /// <summary>How far, in pixels of the 512x512 frame, a re-detected eye may sit from its target: about 3% of the eye distance.</summary>

@@ -16,6 +16,7 @@ namespace CoupleGen.Tests.Faces;
 /// <c>&lt;name&gt;_112.png</c> / <c>_150.png</c> crops and <c>face_networks_expected.json</c>, written by
 /// tests/fixtures/faces/make_face_fixtures.mjs running face-api.js 1.7.15 on tfjs 4.22's CPU backend.
 /// </summary>
+[Trait("Category", "Unit")]
 public class FaceNetworkFixtureTests
 {
     private static readonly string[] Names = { "astronaut", "grace_hopper" };

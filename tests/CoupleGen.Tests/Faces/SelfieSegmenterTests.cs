@@ -21,6 +21,7 @@ namespace CoupleGen.Tests.Faces;
 /// <c>selfie_input_256.png</c> and <c>selfie_expected.json</c>, written by
 /// tests/fixtures/faces/make_selfie_fixture.mjs (tfjs 4.22, pure-JS CPU backend).
 /// </summary>
+[Trait("Category", "Unit")]
 public class SelfieSegmenterTests
 {
     private readonly ITestOutputHelper output;

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Faces;
 
+[Trait("Category", "Unit")]
 public class TfjsWeightReaderTests
 {
     private static string WeightsFolder => Path.Combine(TestData.RepositoryRoot(), "src", "CoupleGen", "Faces", "Weights");

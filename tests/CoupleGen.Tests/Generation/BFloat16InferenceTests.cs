@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Generation;
 
+[Trait("Category", "Unit")]
 public class BFloat16InferenceTests
 {
     [Fact]

@@ -12,6 +12,7 @@ using Xunit;
 namespace CoupleGen.Tests.Generation;
 
 /// <summary>The read / forward / write stages themselves, with stand-in stages: faults of the run surface as themselves.</summary>
+[Trait("Category", "Unit")]
 public class FilePipelineTests
 {
     private static readonly (string InputPath, string OutputPath)[] Files =

@@ -17,6 +17,7 @@ using Xunit;
 namespace CoupleGen.Tests.Generation;
 
 /// <summary><see cref="PartnerGenerator.GenerateFiles"/>: many files through the read / forward / write pipeline.</summary>
+[Trait("Category", "Unit")]
 public sealed class PartnerGeneratorFilesTests : TinyGeneratorTests
 {
     private static readonly PartnerGeneratorOptions BatchesOfTwo = new() { MaxBatchSize = 2 };

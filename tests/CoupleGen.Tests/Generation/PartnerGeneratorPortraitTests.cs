@@ -13,6 +13,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Generation;
 
+[Trait("Category", "Unit")]
 public sealed class PartnerGeneratorPortraitTests : TinyGeneratorTests
 {
     [Fact]

@@ -15,6 +15,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Generation;
 
+[Trait("Category", "Unit")]
 public sealed class PartnerGeneratorTests : TinyGeneratorTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Imaging;
 
+[Trait("Category", "Unit")]
 public class ContactSheetTests
 {
     [Fact]

@@ -11,6 +11,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Imaging;
 
+[Trait("Category", "Unit")]
 public class ImageFilesTests
 {
     [Fact]

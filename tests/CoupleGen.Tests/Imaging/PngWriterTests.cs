@@ -12,6 +12,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Imaging;
 
+[Trait("Category", "Unit")]
 public class PngWriterTests
 {
     [Theory]

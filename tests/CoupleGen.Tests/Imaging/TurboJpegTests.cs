@@ -14,6 +14,7 @@ using Xunit;
 namespace CoupleGen.Tests.Imaging;
 
 /// <summary>Needs libjpeg-turbo's TurboJPEG library (Debian: libturbojpeg0), which .ci/run installs.</summary>
+[Trait("Category", "Unit")]
 public class TurboJpegTests
 {
     [Fact]

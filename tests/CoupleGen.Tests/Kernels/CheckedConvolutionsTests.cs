@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Kernels;
 
+[Trait("Category", "Unit")]
 public class CheckedConvolutionsTests
 {
     private static Pix2PixOptions Options(TrainingPrecision precision) => TestData.TinyOptions(seed: 8) with

@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Kernels;
 
+[Trait("Category", "Unit")]
 public class PrepackedConvolutionsTests
 {
     // 16 filters at 64x64: the inner levels have 128 channels, so their convolutions are eligible.

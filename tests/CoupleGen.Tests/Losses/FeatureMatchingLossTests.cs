@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Losses;
 
+[Trait("Category", "Unit")]
 public class FeatureMatchingLossTests
 {
     [Fact]

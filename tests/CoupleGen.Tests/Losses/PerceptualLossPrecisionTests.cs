@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Losses;
 
+[Trait("Category", "Unit")]
 public class PerceptualLossPrecisionTests
 {
     private static readonly string[] Taps = { "relu1_2", "relu2_2", "relu3_3", "relu4_3" };

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Models;
 
+[Trait("Category", "Unit")]
 public class CoupleGeneratorModelTests
 {
     [Fact]

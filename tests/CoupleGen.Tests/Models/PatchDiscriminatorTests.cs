@@ -6,6 +6,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Models;
 
+[Trait("Category", "Unit")]
 public class PatchDiscriminatorTests
 {
     [Fact]

@@ -24,6 +24,7 @@ namespace CoupleGen.Tests.Models;
 /// project as a PackageDownload), loaded through CoupleGen's ONNX reader and compared with ONNX Runtime
 /// running the same file.
 /// </summary>
+[Trait("Category", "Unit")]
 public class ResNet18FeaturizerTests
 {
     // The featurizer graph's tensors at the end of each stage (CNTK node names), made graph outputs so

@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Models;
 
+[Trait("Category", "Unit")]
 public class ResNetFeaturesTests
 {
     private static readonly string[] AllTaps = { "relu", "layer1", "layer2", "layer3", "layer4", "pool" };

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Models;
 
+[Trait("Category", "Unit")]
 public class UnetGeneratorTests
 {
     [Fact]

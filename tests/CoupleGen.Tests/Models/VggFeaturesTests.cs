@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Models;
 
+[Trait("Category", "Unit")]
 public class VggFeaturesTests
 {
     private static readonly string[] Taps = { "relu1_2", "relu2_2", "relu3_3" };

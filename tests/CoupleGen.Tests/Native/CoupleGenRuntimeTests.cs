@@ -6,6 +6,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Native;
 
+[Trait("Category", "Unit")]
 public class CoupleGenRuntimeTests
 {
     [Fact]
@@ -52,6 +53,7 @@ public class CoupleGenRuntimeTests
     }
 }
 
+[Trait("Category", "Unit")]
 public class LibTorchSharpLoadFixTests
 {
     [Fact]
@@ -93,6 +95,7 @@ public class LibTorchSharpLoadFixTests
     }
 }
 
+[Trait("Category", "Unit")]
 public class NativeRuntimeDiagnosisTests
 {
     [Fact]

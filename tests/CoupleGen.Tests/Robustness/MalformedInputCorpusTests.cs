@@ -24,6 +24,7 @@ namespace CoupleGen.Tests.Robustness;
 /// Inputs generated here, hundreds of them: every malformed image, weight file and checkpoint must
 /// end in a typed CoupleGen exception naming the file (or load correctly), quickly, with no crash.
 /// </summary>
+[Trait("Category", "Unit")]
 public class MalformedInputCorpusTests
 {
     private static readonly string[] ImageExtensions = { ".png", ".jpg", ".bmp", ".gif", ".tga", ".webp", ".tiff" };

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Samples;
 
+[Trait("Category", "Unit")]
 public class FailuresTests
 {
     [Fact]

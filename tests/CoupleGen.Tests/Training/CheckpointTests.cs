@@ -11,6 +11,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Training;
 
+[Trait("Category", "Unit")]
 public class CheckpointTests
 {
     [Fact]

@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Training;
 
+[Trait("Category", "Unit")]
 public class CoupleGeneratorRecipeTests
 {
     private static Pix2PixOptions Tiny() => Pix2PixOptions.CoupleGeneratorRecipe with

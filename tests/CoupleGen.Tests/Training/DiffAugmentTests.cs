@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Training;
 
+[Trait("Category", "Unit")]
 public class DiffAugmentTests
 {
     // A pair as the partner recipe's discriminator sees it: input RGB, the sex plane, output RGB.

@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Training;
 
+[Trait("Category", "Integration")]
 public class MixedPrecisionTrainingTests
 {
     // Wide enough that bfloat16 rounding is averaged over many products, and without dropout so that

@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Training;
 
+[Trait("Category", "Unit")]
 public class PartnerRecipeTests
 {
     private static Pix2PixOptions TinyPartner(double sex = 1, double identity = 10) => Pix2PixOptions.PartnerRecipe with

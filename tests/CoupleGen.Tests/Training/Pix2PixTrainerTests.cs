@@ -11,21 +11,9 @@ using Xunit;
 
 namespace CoupleGen.Tests.Training;
 
+[Trait("Category", "Unit")]
 public class Pix2PixTrainerTests
 {
-    [Fact]
-    public void TwoHundredStepsLowerTheL1OnTheTrainingSet()
-    {
-        var dataset = new SyntheticCoupleDataset(16, 32, seed: 3);
-        using var trainer = new Pix2PixTrainer(TestData.TinyOptions() with { MaxSteps = 200, RandomCrop = false, RandomFlip = false, LearningRate = 1e-3 });
-        double before = trainer.EvaluateL1(dataset);
-        trainer.Train(dataset);
-        double after = trainer.EvaluateL1(dataset);
-        Assert.Equal(200, trainer.Step);
-        Assert.True(after < before * 0.6, $"L1 went from {before:F4} to {after:F4}; expected at least a 40% drop.");
-        Assert.True(after < 0.2, $"L1 after 200 steps is {after:F4}.");
-    }
-
     [Fact]
     public void SeededRunsOnTheCpuAreReproducible()
     {

@@ -11,6 +11,7 @@ using Xunit;
 
 namespace CoupleGen.Tests.Weights;
 
+[Trait("Category", "Unit")]
 public class OnnxExportTests
 {
     [Theory]

@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Weights;
 
+[Trait("Category", "Unit")]
 public class Pix2PixWeightsTests
 {
     [Theory]

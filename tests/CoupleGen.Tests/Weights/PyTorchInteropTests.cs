@@ -13,6 +13,7 @@ namespace CoupleGen.Tests.Weights;
 /// Checks exported files with PyTorch itself. Needs Debian's python3-torch, which .ci/run installs;
 /// where it is absent the test fails with the install command rather than passing silently.
 /// </summary>
+[Trait("Category", "Unit")]
 public class PyTorchInteropTests
 {
     private const string Python = "/usr/bin/python3";

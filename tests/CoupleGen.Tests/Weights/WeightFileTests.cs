@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Weights;
 
+[Trait("Category", "Unit")]
 public class WeightFileTests
 {
     [Theory]

@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Training.Optimizers;
 
+[Trait("Category", "Unit")]
 public class AdamOptimizerTests
 {
     [Fact]
