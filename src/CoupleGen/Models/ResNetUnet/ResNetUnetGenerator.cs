@@ -2,8 +2,8 @@ using System;
 using CoupleGen.Errors;
 using CoupleGen.Models.ResNet;
 using CoupleGen.Weights;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace CoupleGen.Models.ResNetUnet;
@@ -13,9 +13,9 @@ namespace CoupleGen.Models.ResNetUnet;
 /// the ResNet's stem and four stages (1/2 ... 1/32) are the skip connections of a decoder that doubles the size five
 /// times with resize convolutions (<see cref="ResNetUnetUpBlock"/>), the last time concatenating the input itself
 /// (<see cref="ResNetUnetGeneratorOptions.Skips"/> keeps only the coarser ones), and a 1x1 convolution and Tanh give the
-/// image in [-1, 1]. Condition channels after RGB (the partner-sex plane) enter the encoder and, averaged, the bottleneck. Build it, then load ImageNet weights into the encoder with
-/// <see cref="LoadEncoder"/>; the encoder's batch norms keep their pretrained statistics in training too (the
-/// batches are a few images). State-dict keys: <c>encoder.conv1.weight</c>, <c>encoder.layer1.0.conv1.weight</c> ...,
+/// image in [-1, 1]. Condition channels after RGB (the partner-sex plane) enter the encoder and, averaged, the
+/// bottleneck. Build it, then load ImageNet weights into the encoder with <see cref="LoadEncoder"/>; the encoder's
+/// batch norms keep their pretrained statistics in training too (the batches are a few images). State-dict keys: <c>encoder.conv1.weight</c>, <c>encoder.layer1.0.conv1.weight</c> ...,
 /// <c>up4.conv1.weight</c> ... <c>up0.*</c>, <c>head.*</c>.
 /// </summary>
 public sealed class ResNetUnetGenerator : nn.Module<Tensor, Tensor>
