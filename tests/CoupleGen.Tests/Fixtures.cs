@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Reflection;
 
 namespace CoupleGen.Tests;
 
@@ -8,6 +10,13 @@ namespace CoupleGen.Tests;
 internal static class Fixtures
 {
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>Gets the models folder of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 (a PackageDownload of the test project).</summary>
+    public static string ResNet18FeaturizerFolder => typeof(Fixtures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ResNet18Featurizer").Value!;
+
+    /// <summary>Gets that package's ImageNet ResNet18 (CNTK export as ONNX).</summary>
+    public static string ResNet18Onnx => Path.Combine(ResNet18FeaturizerFolder, "ResNet18Onnx", "ResNet18.onnx");
 
     /// <summary>Reads "key shape" lines (shape as comma-separated sizes, empty for scalars).</summary>
     public static Dictionary<string, string> ShapeList(string name)

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using CoupleGen.Data;
 using CoupleGen.Imaging;
 using CoupleGen.Models.ResNet;
@@ -39,8 +38,7 @@ public class ResNet18FeaturizerTests
         ("pool", "Pooling395_Output_0"),
     };
 
-    private static string ModelFolder => typeof(ResNet18FeaturizerTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "ResNet18Featurizer").Value!;
+    private static string ModelFolder => Fixtures.ResNet18FeaturizerFolder;
 
     [Fact]
     public void EveryStageEqualsOnnxRuntimesOnTheSameInput()

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using CoupleGen.Data;
 using CoupleGen.Errors;
 using CoupleGen.Generation;
@@ -19,11 +18,6 @@ namespace CoupleGen.Tests.Models;
 [Trait("Category", "Unit")]
 public class ResNetUnetGeneratorTests
 {
-    private static string ResNet18Onnx => Path.Combine(
-        typeof(ResNetUnetGeneratorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ResNet18Featurizer").Value!,
-        "ResNet18Onnx",
-        "ResNet18.onnx");
-
     [Fact]
     public void MapsAConditionedBatchToImagesOfItsSize()
     {
@@ -71,7 +65,7 @@ public class ResNetUnetGeneratorTests
     [Fact]
     public void TheLoadedEncoderComputesTheImageNetFeaturesWhateverTheConditionPlane()
     {
-        using var weights = WeightFile.Load(ResNet18Onnx);
+        using var weights = WeightFile.Load(Fixtures.ResNet18Onnx);
         var options = new ResNetUnetGeneratorOptions { InputChannels = 4 }.FitTo(weights);
         Assert.Equal(new[] { 2, 2, 2, 3 }, options.BlocksPerStage);
         Assert.Equal(ResNetInputConvention.CntkFeaturizer, options.Convention);

@@ -1,18 +1,12 @@
-using System;
 using System.IO;
-using System.Linq;
-using System.Reflection;
 using CoupleGen.Data;
-using CoupleGen.Errors;
 using CoupleGen.Generation;
-using CoupleGen.Models.ResNet;
 using CoupleGen.Models.ResNetUnet;
 using CoupleGen.Precision;
 using CoupleGen.Training;
 using CoupleGen.Weights;
 using TorchSharp;
 using Xunit;
-using static TorchSharp.torch;
 
 namespace CoupleGen.Tests.Models;
 
@@ -20,16 +14,11 @@ namespace CoupleGen.Tests.Models;
 [Trait("Category", "Integration")]
 public class ResNetUnetTrainingTests
 {
-    private static string ResNet18Onnx => Path.Combine(
-        typeof(ResNetUnetTrainingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ResNet18Featurizer").Value!,
-        "ResNet18Onnx",
-        "ResNet18.onnx");
-
     [Fact]
     public void ThePartnerRecipeTrainsItAndTheCheckpointGeneratesWithSexControl()
     {
         string checkpoint = Path.Combine(TestData.NewFolder(), "resnet-unet.ckpt");
-        using var weights = WeightFile.Load(ResNet18Onnx);
+        using var weights = WeightFile.Load(Fixtures.ResNet18Onnx);
         var options = Pix2PixOptions.PartnerRecipe with
         {
             ResNetUnet = new ResNetUnetGeneratorOptions { InputChannels = 4 }.FitTo(weights),

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using CoupleGen.Models.Vgg;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -21,11 +20,6 @@ public class PerceptualTrainingCliTests
     private static readonly Lazy<string> Couples = new(WriteCouples);
     private static readonly Lazy<string> Vgg16 = new(WriteVgg16);
 
-    private static string ResNet18 => Path.Combine(
-        typeof(PerceptualTrainingCliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ResNet18Featurizer").Value!,
-        "ResNet18Onnx",
-        "ResNet18.onnx");
-
     [Theory]
     [InlineData("fp32", "resnet18")]
     [InlineData("mixed", "resnet18")]
@@ -40,7 +34,7 @@ public class PerceptualTrainingCliTests
         string output = Path.Combine(TestData.NewFolder(), "run");
         string[] loss = network switch
         {
-            "resnet18" => new[] { "--perceptual", ResNet18, "--perceptual-weight", "10" },
+            "resnet18" => new[] { "--perceptual", Fixtures.ResNet18Onnx, "--perceptual-weight", "10" },
             "vgg16" => new[] { "--perceptual", Vgg16.Value, "--perceptual-weight", "1" },
             _ => new[] { "--recipe", "couplegenerator", "--vgg", Vgg16.Value },
         };
