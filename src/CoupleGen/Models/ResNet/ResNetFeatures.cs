@@ -17,7 +17,7 @@ namespace CoupleGen.Models.ResNet;
 /// </summary>
 public sealed class ResNetFeatures : FeatureExtractor
 {
-    internal static readonly int[] ResNet18Blocks = { 2, 2, 2, 2 };
+    internal static readonly IReadOnlyList<int> ResNet18Blocks = Array.AsReadOnly(new[] { 2, 2, 2, 2 });
     private static readonly string[] StageNames = { "relu", "layer1", "layer2", "layer3", "layer4", "pool" };
 
     // The per-channel means (B, G, R) of the featurizer's 224x224 mean image in ResNetPreprocess.onnx.
@@ -92,10 +92,7 @@ public sealed class ResNetFeatures : FeatureExtractor
     public static ResNetFeatures FromWeights(WeightDictionary weights, ResNetFeatureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        options ??= new ResNetFeatureOptions
-        {
-            Convention = weights.Producer == "CNTK" ? ResNetInputConvention.CntkFeaturizer : ResNetInputConvention.Torchvision,
-        };
+        options ??= new ResNetFeatureOptions { Convention = ConventionOf(weights) };
         if (options.BlocksPerStage is null && ResNetWeightMap.InferBlocks(weights) is { } blocks)
         {
             options = options with { BlocksPerStage = blocks };
@@ -106,6 +103,10 @@ public sealed class ResNetFeatures : FeatureExtractor
 
     /// <inheritdoc/>
     public override Tensor Normalize(Tensor images) => Normalize(images, Options.Convention, Options.InputInMinusOneToOne);
+
+    /// <summary>The convention of weights: the CNTK featurizer's for files CNTK wrote, torchvision's for the rest.</summary>
+    internal static ResNetInputConvention ConventionOf(WeightDictionary weights) =>
+        weights.Producer == "CNTK" ? ResNetInputConvention.CntkFeaturizer : ResNetInputConvention.Torchvision;
 
     /// <summary>Converts RGB images to <paramref name="convention"/>: the one conversion for every ResNet of CoupleGen.</summary>
     internal static Tensor Normalize(Tensor images, ResNetInputConvention convention, bool inputInMinusOneToOne) => convention == ResNetInputConvention.CntkFeaturizer

@@ -19,7 +19,7 @@ public sealed record ResNetUnetGeneratorOptions
     /// Gets the number of basic blocks in the encoder's layer1 ... layer4. Default: 2, 2, 2, 2 (torchvision's
     /// ResNet18); the CNTK ResNet18 of <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> has 2, 2, 2, 3.
     /// </summary>
-    public IReadOnlyList<int> BlocksPerStage { get; init; } = new[] { 2, 2, 2, 2 };
+    public IReadOnlyList<int> BlocksPerStage { get; init; } = ResNetFeatures.ResNet18Blocks;
 
     /// <summary>Gets the input convention of the encoder's weights. Default: <see cref="ResNetInputConvention.Torchvision"/>.</summary>
     public ResNetInputConvention Convention { get; init; } = ResNetInputConvention.Torchvision;
@@ -45,8 +45,8 @@ public sealed record ResNetUnetGeneratorOptions
         ArgumentNullException.ThrowIfNull(encoderWeights);
         return this with
         {
-            BlocksPerStage = ResNetWeightMap.InferBlocks(encoderWeights) ?? ResNetFeatures.ResNet18Blocks,
-            Convention = encoderWeights.Producer == "CNTK" ? ResNetInputConvention.CntkFeaturizer : ResNetInputConvention.Torchvision,
+            BlocksPerStage = (IReadOnlyList<int>?)ResNetWeightMap.InferBlocks(encoderWeights) ?? ResNetFeatures.ResNet18Blocks,
+            Convention = ResNetFeatures.ConventionOf(encoderWeights),
         };
     }
 
